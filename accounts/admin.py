@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+
+def superuser_only(request) -> bool:
+    # The admin bypasses the province scoping of every other page.
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = superuser_only
+admin.site.site_header = _("Emulation pledge administration")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "full_name", "unit", "province", "position", "can_sign", "is_active"]
+    list_filter = ["is_active", "can_sign", "province", "is_superuser"]
+    list_select_related = ["unit", "province"]
+    search_fields = ["username", "full_name", "email", "unit__name"]
+    autocomplete_fields = ["unit"]
+    fieldsets = DjangoUserAdmin.fieldsets + (
+        (_("Unit and role"), {"fields": ("full_name", "unit", "province", "position", "can_sign")}),
+    )

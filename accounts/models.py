@@ -1,0 +1,63 @@
+"""People: staff of member units and officers of the provincial board."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who logs in.
+
+    Staff of a unit have ``unit`` set; board officers have ``province`` set and
+    no unit. Roles in a bloc's year follow from these fields and the term's data
+    (see ``blocs.access``), never from flags set by hand.
+    """
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    unit = models.ForeignKey(
+        "blocs.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    province = models.ForeignKey(
+        "blocs.Province",
+        verbose_name=_("board officer of province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="board_officers",
+    )
+    position = models.CharField(_("position"), max_length=150, blank=True)
+    can_sign = models.BooleanField(
+        _("signing right"),
+        default=False,
+        help_text=_("The unit's head, or a deputy authorised to sign for the unit."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit__isnull=True) | Q(province__isnull=True),
+                name="user_unit_or_board_province",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name or self.username
+
+    def get_short_name(self):
+        return self.full_name or self.username
+
+    @property
+    def is_board_officer(self) -> bool:
+        return self.province_id is not None and self.unit_id is None

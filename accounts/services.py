@@ -1,0 +1,95 @@
+"""Writes to user accounts: invitations and deactivation, with events."""
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from blocs.models import Event, Province, Unit
+from blocs.services import RegistryError, _event
+from blocs.text import nfc
+
+
+def invitation_link(user: User, site_url: str) -> str:
+    """Return the one-time link where *user* sets a password.
+
+    The token hashes the password and last login, so the link dies once used.
+    """
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return site_url + reverse("accounts:password_reset_confirm", args=[uid, token])
+
+
+def user_invite(
+    *,
+    actor: User,
+    province: Province,
+    username: str,
+    email: str,
+    full_name: str,
+    unit: Unit | None,
+    position: str = "",
+    can_sign: bool = False,
+    site_url: str,
+) -> User:
+    """Create an account without a usable password and e-mail the link that sets one.
+
+    *unit* empty makes a board officer of *province*.
+    """
+    username, email = nfc(username), nfc(email).lower()
+    if User.objects.filter(username__iexact=username).exists():
+        raise RegistryError(_("This user name is taken."), field="username")
+    if User.objects.filter(email__iexact=email).exists():
+        raise RegistryError(_("An account with this e-mail address exists."), field="email")
+    if unit is not None and unit.province_id != province.pk:
+        raise RegistryError(_("The unit belongs to another province."), field="unit")
+    with transaction.atomic():
+        user = User(
+            username=username,
+            email=email,
+            full_name=nfc(full_name),
+            unit=unit,
+            province=None if unit else province,
+            position=nfc(position),
+            can_sign=can_sign and unit is not None,
+        )
+        user.set_unusable_password()
+        user.save()
+        _event(
+            actor=actor,
+            province=province,
+            unit=unit,
+            kind=Event.Kind.USER_INVITED,
+            summary=_("%(name)s (%(email)s) invited") % {"name": user.full_name, "email": email},
+        )
+        link = invitation_link(user, site_url)
+        body = render_to_string("accounts/invitation_email.txt", {"user": user, "link": link, "actor": actor})
+        transaction.on_commit(
+            lambda: send_mail(_("Your account for the emulation pledge"), body, None, [email])
+        )
+    return user
+
+
+def user_deactivate(*, actor: User, user: User, province: Province) -> User:
+    """Stop *user* from logging in; what the user signed stays on record."""
+    if user.pk == actor.pk:
+        raise RegistryError(_("You cannot deactivate your own account."))
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if not user.is_active:
+            return user
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        _event(
+            actor=actor,
+            province=province,
+            unit=user.unit,
+            kind=Event.Kind.USER_DEACTIVATED,
+            summary=_("%(name)s deactivated") % {"name": user.full_name},
+        )
+    return user

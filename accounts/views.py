@@ -1,0 +1,64 @@
+"""Account pages: the board's list of people, invitations and deactivation."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import access, services
+from accounts.forms import InviteForm
+from blocs.access import board_province_ids, writable_provinces
+from blocs.models import Unit
+from blocs.services import RegistryError
+
+
+@login_required
+def user_list(request):
+    users = access.users_for_board(request.user).select_related("unit", "province").order_by("unit__name", "full_name")
+    return render(request, "accounts/user_list.html", {"users": users})
+
+
+@login_required
+def user_invite(request):
+    access.users_for_board(request.user)  # board only
+    province = writable_provinces(request.user).first()
+    units = Unit.objects.filter(
+        province_id__in=board_province_ids(request.user), successor__isnull=True, closed_on__isnull=True
+    )
+    form = InviteForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_invite(
+                actor=request.user,
+                province=data["unit"].province if data["unit"] else province,
+                username=data["username"],
+                email=data["email"],
+                full_name=data["full_name"],
+                unit=data["unit"],
+                position=data["position"],
+                can_sign=data["can_sign"],
+                site_url=settings.SITE_URL,
+            )
+        except RegistryError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
+            return redirect("accounts:user_list")
+    return render(request, "blocs/form.html", {"form": form, "title": _("Invite a user")})
+
+
+@require_POST
+@login_required
+def user_deactivate(request, pk):
+    target = access.get_user_for_board(request.user, pk)
+    province = target.province or (target.unit.province if target.unit else None)
+    try:
+        services.user_deactivate(actor=request.user, user=target, province=province)
+    except RegistryError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s can no longer log in.") % {"name": target.full_name})
+    return redirect("accounts:user_list")

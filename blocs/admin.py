@@ -1,0 +1,115 @@
+from django.contrib import admin
+
+from blocs.models import (
+    Bloc,
+    BlocName,
+    Event,
+    Membership,
+    Province,
+    ProvinceName,
+    RoleAssignment,
+    Term,
+    Unit,
+    UnitName,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ProvinceNameInline(ReadOnlyInline):
+    model = ProvinceName
+
+
+class UnitNameInline(ReadOnlyInline):
+    model = UnitName
+
+
+class BlocNameInline(ReadOnlyInline):
+    model = BlocName
+
+
+class MembershipInline(ReadOnlyInline):
+    model = Membership
+    fields = ["unit", "joined_on", "left_on", "left_reason", "order"]
+
+
+class StateByServicesAdmin(admin.ModelAdmin):
+    """Show the registry; its state changes go through the services (the pages)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Province)
+class ProvinceAdmin(StateByServicesAdmin):
+    list_display = ["code", "name", "successor", "merged_on"]
+    list_select_related = ["successor"]
+    search_fields = ["code", "name"]
+    inlines = [ProvinceNameInline]
+
+
+@admin.register(Unit)
+class UnitAdmin(StateByServicesAdmin):
+    list_display = ["code", "name", "short_name", "head_title", "province", "successor", "closed_on"]
+    list_filter = ["province"]
+    list_select_related = ["province", "successor"]
+    search_fields = ["code", "name", "short_name", "search_text"]
+    inlines = [UnitNameInline]
+
+
+@admin.register(Bloc)
+class BlocAdmin(StateByServicesAdmin):
+    list_display = ["code", "name", "kind", "province", "active"]
+    list_filter = ["province", "kind", "active"]
+    list_select_related = ["province"]
+    search_fields = ["code", "name"]
+    inlines = [BlocNameInline]
+
+
+@admin.register(Term)
+class TermAdmin(StateByServicesAdmin):
+    list_display = ["bloc", "year", "chair", "vice_chair", "vice_chair_acting"]
+    list_filter = ["year", "bloc__province"]
+    list_select_related = ["bloc", "chair", "vice_chair"]
+    search_fields = ["bloc__name", "chair__name", "vice_chair__name"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(StateByServicesAdmin):
+    list_display = ["term", "unit", "joined_on", "left_on", "order"]
+    list_filter = ["term__year"]
+    list_select_related = ["term__bloc", "unit"]
+    search_fields = ["unit__name", "term__bloc__name"]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(StateByServicesAdmin):
+    list_display = ["term", "chair", "vice_chair", "reference", "effective_on", "actor"]
+    list_select_related = ["term__bloc", "chair", "vice_chair", "actor"]
+    search_fields = ["reference", "term__bloc__name"]
+    list_filter = ["term__year"]
+
+
+@admin.register(Event)
+class EventAdmin(StateByServicesAdmin):
+    list_display = ["created_at", "kind", "summary", "actor", "province"]
+    list_filter = ["kind", "province"]
+    list_select_related = ["actor", "province"]
+    search_fields = ["summary"]
+    date_hierarchy = "created_at"

@@ -1,0 +1,177 @@
+"""Input validation for the registry's pages. Rules live in services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from blocs.models import Bloc, Unit
+from blocs.text import nfc
+
+
+class NFCMixin:
+    """Normalise every text field to NFC: pasted text is often decomposed."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = nfc(value)
+        return cleaned
+
+
+class DateInput(forms.DateInput):
+    """A day-first text date ("30/03/2022"); the format comes from our locale files."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **(attrs or {})})
+
+
+def date_field(label, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=DateInput(),
+        error_messages={"invalid": _("Enter the date day first, like 30/03/2022.")},
+        **kwargs,
+    )
+
+
+class ProvinceChoiceMixin:
+    """Add a province choice only for users who may write in several provinces."""
+
+    def __init__(self, *args, provinces=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if provinces is not None and len(provinces) > 1:
+            self.fields["province"] = forms.ModelChoiceField(label=_("Province"), queryset=provinces)
+
+
+class UnitForm(NFCMixin, ProvinceChoiceMixin, forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=30)
+    name = forms.CharField(label=_("Full name"), max_length=255)
+    short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
+    head_title = forms.CharField(label=_("Title of the head"), max_length=100, help_text=_("e.g. Giám đốc"))
+
+
+class UnitCodeForm(NFCMixin, forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=30)
+
+
+class UnitRenameForm(NFCMixin, forms.Form):
+    on = date_field(_("New name from"))
+    name = forms.CharField(label=_("Full name"), max_length=255)
+    short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
+    head_title = forms.CharField(label=_("Title of the head"), max_length=100)
+
+
+class UnitMergeForm(forms.Form):
+    sources = forms.ModelMultipleChoiceField(
+        label=_("Units merged into this one"), queryset=Unit.objects.none()
+    )
+    on = date_field(_("Merged on"))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sources"].queryset = units
+
+
+class UnitCloseForm(NFCMixin, forms.Form):
+    on = date_field(_("Left the registry on"))
+    reason = forms.CharField(label=_("Reason"), max_length=255)
+
+
+class BlocForm(NFCMixin, ProvinceChoiceMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Bloc.Kind.choices)
+    code = forms.CharField(label=_("Code"), max_length=30)
+    name = forms.CharField(label=_("Name"), max_length=255)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    formed_from = forms.ModelMultipleChoiceField(
+        label=_("Formed from"), queryset=Bloc.objects.none(), required=False
+    )
+
+    def __init__(self, *args, blocs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["formed_from"].queryset = blocs
+
+
+class BlocEditForm(NFCMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Bloc.Kind.choices)
+    code = forms.CharField(label=_("Code"), max_length=30)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    active = forms.BooleanField(label=_("Active"), required=False)
+    formed_from = forms.ModelMultipleChoiceField(
+        label=_("Formed from"), queryset=Bloc.objects.none(), required=False
+    )
+
+    def __init__(self, *args, blocs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["formed_from"].queryset = blocs
+
+
+class BlocRenameForm(NFCMixin, forms.Form):
+    on = date_field(_("New name from"))
+    name = forms.CharField(label=_("Name"), max_length=255)
+
+
+class RolesMixin(forms.Form):
+    chair = forms.ModelChoiceField(label=_("Chair (Khối trưởng)"), queryset=Unit.objects.none())
+    vice_chair = forms.ModelChoiceField(label=_("Vice-chair (Khối phó)"), queryset=Unit.objects.none())
+    reference = forms.CharField(
+        label=_("Decision or minutes"),
+        max_length=255,
+        required=False,
+        help_text=_("e.g. Biên bản hội nghị tổng kết ngày 15/12/2021"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        chair, vice = cleaned.get("chair"), cleaned.get("vice_chair")
+        if chair and vice and chair == vice:
+            self.add_error("vice_chair", _("The chair and the vice-chair must be different units."))
+        return cleaned
+
+
+class TermCreateForm(NFCMixin, RolesMixin):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    units = forms.ModelMultipleChoiceField(label=_("Members"), queryset=Unit.objects.none())
+    field_order = ["year", "units", "chair", "vice_chair", "reference"]
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("units", "chair", "vice_chair"):
+            self.fields[name].queryset = units
+
+
+class RolesForm(NFCMixin, RolesMixin):
+    effective_on = date_field(_("From"))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = units
+        self.fields["vice_chair"].queryset = units
+
+
+class RolloverForm(NFCMixin, RolesMixin):
+    units = forms.ModelMultipleChoiceField(label=_("Members"), queryset=Unit.objects.none())
+    field_order = ["units", "chair", "vice_chair", "reference"]
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("units", "chair", "vice_chair"):
+            self.fields[name].queryset = units
+
+
+class MembershipAddForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    joined_on = date_field(_("Joined on"))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class MembershipEndForm(NFCMixin, forms.Form):
+    left_on = date_field(_("Left on"))
+    reason = forms.CharField(label=_("Reason"), max_length=255)
+
+
+class ViceChairActingForm(NFCMixin, forms.Form):
+    acting = forms.BooleanField(label=_("The vice-chair acts for the chair"), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=255, required=False)

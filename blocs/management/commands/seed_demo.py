@@ -1,0 +1,229 @@
+"""Create the demo: the seed article's bloc in Nam Định, its years 2022–2025 with
+the 2025 reorganisation, the merger into Ninh Bình, and a second province.
+
+Idempotent: a second run changes nothing and prints the accounts again.
+"""
+
+import datetime
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from blocs import services
+from blocs.models import Province, Term, Unit
+
+DEMO_PASSWORD = "GiaoUoc@2022"
+
+# code, full name, short name, head title, head's name, staff's name
+NAM_DINH_BLOC_UNITS = [
+    ("KHCN", "Sở Khoa học và Công nghệ", "Sở KH&CN", "Giám đốc", "Trần Văn Hùng", "Nguyễn Thị Thu Hà"),
+    ("LDTBXH", "Sở Lao động - Thương binh và Xã hội", "Sở LĐ-TB&XH", "Giám đốc", "Phạm Đức Thắng", "Đỗ Thị Hoà"),
+    ("BDT", "Ban Dân tộc", "Ban Dân tộc", "Trưởng ban", "Vũ Văn Lộc", "Hoàng Thị Thuỷ"),
+    ("PTTH", "Đài Phát thanh và Truyền hình tỉnh", "Đài PT-TH", "Giám đốc", "Lê Quang Vinh", "Bùi Thị Ngọc Ánh"),
+    ("GDDT", "Sở Giáo dục và Đào tạo", "Sở GD&ĐT", "Giám đốc", "Cao Xuân Hùng", "Đặng Thị Yến"),
+    ("TTTT", "Sở Thông tin và Truyền thông", "Sở TT&TT", "Giám đốc", "Ngô Quốc Toản", "Trịnh Thị Lụa"),
+    ("VHTT", "Sở Văn hóa và Thể thao", "Sở VH&TT", "Giám đốc", "Đoàn Thị Hương", "Mai Văn Đức"),
+    ("YT", "Sở Y tế", "Sở Y tế", "Giám đốc", "Nguyễn Ngọc Thành", "Lương Thị Mến"),
+]
+NAM_DINH_OTHER_UNITS = [
+    ("NV", "Sở Nội vụ", "Sở Nội vụ", "Giám đốc", "Đinh Văn Quý", "Phạm Thị Hằng"),
+    ("TC", "Sở Tài chính", "Sở Tài chính", "Giám đốc", None, None),
+    ("TP", "Sở Tư pháp", "Sở Tư pháp", "Giám đốc", None, None),
+    ("TTR", "Thanh tra tỉnh", "Thanh tra tỉnh", "Chánh Thanh tra", None, None),
+]
+NINH_BINH_UNITS = [
+    ("KHCN", "Sở Khoa học và Công nghệ", "Sở KH&CN", "Giám đốc", "Lã Văn Tuấn", "Tống Thị Huyền"),
+    ("GDDT", "Sở Giáo dục và Đào tạo", "Sở GD&ĐT", "Giám đốc", None, None),
+    ("VHTT", "Sở Văn hóa và Thể thao", "Sở VH&TT", "Giám đốc", None, None),
+    ("YT", "Sở Y tế", "Sở Y tế", "Giám đốc", None, None),
+    ("NV", "Sở Nội vụ", "Sở Nội vụ", "Giám đốc", None, None),
+]
+CAO_BANG_UNITS = [
+    ("CT", "Sở Công Thương", "Sở CT", "Giám đốc", "Nông Văn Khải", "Hà Thị Mai"),
+    ("XD", "Sở Xây dựng", "Sở XD", "Giám đốc", None, None),
+    ("NNMT", "Sở Nông nghiệp và Môi trường", "Sở NN&MT", "Giám đốc", None, None),
+    ("TC", "Sở Tài chính", "Sở Tài chính", "Giám đốc", None, None),
+]
+
+KHVHXH = "Khối thi đua các sở, ngành Khoa học - Văn hoá - Xã hội"
+
+
+class Command(BaseCommand):
+    help = "Create the demo bloc, its years and accounts (idempotent)."
+
+    def handle(self, *args, **options):
+        if Province.objects.filter(code="NDH").exists():
+            self.stdout.write("The demo data exists already; nothing changed.")
+        else:
+            with transaction.atomic():
+                self.seed()
+            self.stdout.write(self.style.SUCCESS("Demo data created."))
+        self.print_accounts()
+
+    def seed(self):
+        self.password = make_password(DEMO_PASSWORD)  # hash once: the same for every demo account
+        nd = services.province_create(actor=None, code="NDH", name="Nam Định")
+        nb = services.province_create(actor=None, code="NBH", name="Ninh Bình")
+        cb = services.province_create(actor=None, code="CBG", name="Cao Bằng")
+        self.user("admin", "Quản trị hệ thống", is_superuser=True)
+        nd_board = self.user("bandtk.namdinh", "Nguyễn Văn Bình", province=nd, position="Chuyên viên Ban Thi đua - Khen thưởng")
+        nb_board = self.user("bandtk.ninhbinh", "Phạm Thị Lan", province=nb, position="Chuyên viên Ban Thi đua - Khen thưởng")
+        cb_board = self.user("bandtk.caobang", "Lục Văn Sơn", province=cb, position="Chuyên viên Ban Thi đua - Khen thưởng")
+
+        nd_units = self.units(nd, nd_board, NAM_DINH_BLOC_UNITS + NAM_DINH_OTHER_UNITS, prefix="")
+        nb_units = self.units(nb, nb_board, NINH_BINH_UNITS, prefix="nb-")
+        cb_units = self.units(cb, cb_board, CAO_BANG_UNITS, prefix="cb-")
+
+        # The seed article's bloc and its 2022 term.
+        bloc = services.bloc_create(
+            actor=nd_board,
+            province=nd,
+            kind="khoi",
+            code="KHVHXH",
+            name=KHVHXH,
+            description="Khối thi đua của bài viết gốc: ký kết giao ước thi đua ngày 30/3/2022.",
+        )
+        members = [nd_units[row[0]] for row in NAM_DINH_BLOC_UNITS]
+        term = services.term_create(
+            actor=nd_board,
+            bloc=bloc,
+            year=2022,
+            units=members,
+            chair=nd_units["KHCN"],
+            vice_chair=nd_units["LDTBXH"],
+            reference="Biên bản Hội nghị tổng kết công tác thi đua năm 2021",
+        )
+        # 2023 and 2024 follow the rotation that the rollover proposes.
+        for _ in (2023, 2024):
+            proposal = services.term_rollover_proposal(term)
+            term = services.term_rollover(
+                actor=nd_board,
+                term=term,
+                units=proposal.units,
+                chair=proposal.chair,
+                vice_chair=proposal.vice_chair,
+                reference=f"Biên bản Hội nghị tổng kết công tác thi đua năm {term.year}",
+            )
+        # For 2025 the bloc chose KH&CN and LĐ-TB&XH instead of the rotation.
+        proposal = services.term_rollover_proposal(term)
+        term_2025 = services.term_rollover(
+            actor=nd_board,
+            term=term,
+            units=proposal.units,
+            chair=nd_units["KHCN"],
+            vice_chair=nd_units["LDTBXH"],
+            reference="Biên bản Hội nghị tổng kết công tác thi đua năm 2024",
+        )
+
+        other = services.bloc_create(
+            actor=nd_board, province=nd, kind="khoi", code="THNC", name="Khối các cơ quan Tổng hợp - Nội chính"
+        )
+        services.term_create(
+            actor=nd_board,
+            bloc=other,
+            year=2025,
+            units=[nd_units[code] for code in ("NV", "TC", "TP", "TTR")],
+            chair=nd_units["TC"],
+            vice_chair=nd_units["NV"],
+            reference="Biên bản Hội nghị tổng kết công tác thi đua năm 2024",
+        )
+
+        # March 2025: the reorganisation of departments.
+        march = datetime.date(2025, 3, 1)
+        services.unit_merge(actor=nd_board, sources=[nd_units["TTTT"]], target=nd_units["KHCN"], on=march)
+        services.unit_merge(actor=nd_board, sources=[nd_units["LDTBXH"]], target=nd_units["NV"], on=march)
+        services.unit_rename(
+            actor=nd_board,
+            unit=nd_units["BDT"],
+            on=march,
+            name="Sở Dân tộc và Tôn giáo",
+            short_name="Sở DT&TG",
+            head_title="Giám đốc",
+        )
+        services.unit_close(
+            actor=nd_board,
+            unit=nd_units["PTTH"],
+            on=march,
+            reason="Hợp nhất với Báo Nam Định, chuyển sang khối cơ quan Đảng",
+        )
+
+        # 01/07/2025: Nam Định merges into Ninh Bình.
+        services.province_merge(actor=nb_board, sources=[nd], target=nb, on=datetime.date(2025, 7, 1))
+        nb_units = {unit.code: unit for unit in Unit.objects.filter(province=nb)}
+        new_bloc = services.bloc_create(
+            actor=nb_board,
+            province=nb,
+            kind="khoi",
+            code="KHVHXH",
+            name=KHVHXH,
+            description="Khối thi đua sau hợp nhất tỉnh Nam Định và tỉnh Ninh Bình.",
+            formed_from=[bloc],
+        )
+        year = timezone.localdate().year
+        services.term_create(
+            actor=nb_board,
+            bloc=new_bloc,
+            year=year,
+            units=[nb_units[code] for code in ("KHCN", "BDT", "GDDT", "VHTT", "YT")],
+            chair=nb_units["KHCN"],
+            vice_chair=nb_units["YT"],
+            reference=f"Quyết định phân công Khối trưởng, Khối phó năm {year}",
+        )
+        assert Term.objects.filter(pk=term_2025.pk).exists()
+
+        # A second, small province that must not see the first.
+        cb_bloc = services.bloc_create(
+            actor=cb_board, province=cb, kind="khoi", code="KT", name="Khối thi đua các cơ quan Kinh tế"
+        )
+        services.term_create(
+            actor=cb_board,
+            bloc=cb_bloc,
+            year=year,
+            units=[cb_units[code] for code in ("CT", "XD", "NNMT", "TC")],
+            chair=cb_units["CT"],
+            vice_chair=cb_units["XD"],
+            reference=f"Biên bản Hội nghị tổng kết công tác thi đua năm {year - 1}",
+        )
+
+    def units(self, province, actor, rows, *, prefix):
+        units = {}
+        for code, name, short_name, head_title, head, staff in rows:
+            unit = services.unit_create(
+                actor=actor, province=province, code=code, name=name, short_name=short_name, head_title=head_title
+            )
+            units[code] = unit
+            if head:
+                self.user(f"{prefix}{code.lower()}.head", head, unit=unit, position=head_title, can_sign=True)
+            if staff:
+                self.user(f"{prefix}{code.lower()}.staff", staff, unit=unit, position="Chuyên viên")
+        return units
+
+    def user(self, username, full_name, *, unit=None, province=None, position="", can_sign=False, is_superuser=False):
+        return User.objects.create(
+            username=username,
+            email=f"{username}@demo.invalid",
+            full_name=full_name,
+            unit=unit,
+            province=province,
+            position=position,
+            can_sign=can_sign,
+            is_superuser=is_superuser,
+            is_staff=is_superuser,
+            password=self.password,
+        )
+
+    def print_accounts(self):
+        self.stdout.write("")
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        users = User.objects.select_related("unit__province", "province").order_by("username")
+        for user in users:
+            if user.is_superuser:
+                role = "superuser (/admin/)"
+            elif user.unit_id is None:
+                role = f"board officer, {user.province.name}"
+            else:
+                role = f"{'head' if user.can_sign else 'staff'}, {user.unit.name}, {user.unit.province.name}"
+            self.stdout.write(f"  {user.username:<22} {user.full_name:<26} {role}")

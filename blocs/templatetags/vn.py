@@ -1,0 +1,32 @@
+"""Template filters for Vietnamese dates and times."""
+
+import datetime
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+def long_date(day: datetime.date) -> str:
+    """Return *day* as "ngày 30 tháng 3 năm 2022" in Vietnamese, "30 March 2022" otherwise."""
+    if isinstance(day, datetime.datetime):
+        day = timezone.localtime(day).date()
+    if (get_language() or "vi").startswith("vi"):
+        return f"ngày {day.day} tháng {day.month} năm {day.year}"
+    return formats.date_format(day, "j F Y")
+
+
+@register.filter(name="long_date")
+def long_date_filter(value):
+    return long_date(value) if value else ""
+
+
+@register.filter(name="long_datetime")
+def long_datetime_filter(value):
+    """Return a time with its date, in Asia/Ho_Chi_Minh: "14:05, ngày 30 tháng 3 năm 2022"."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{local:%H:%M}, {long_date(local.date())}"

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from blocs import views as bloc_views
+
+urlpatterns = [
+    path("", bloc_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("blocs/", include("blocs.urls")),
+    path("admin/", admin.site.urls),
+]

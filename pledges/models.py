@@ -1,0 +1,1 @@
+# The pledge life cycle arrives with the signing issue.

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Set up everything this project needs on a fresh Debian 12 machine, load the
+# demo bloc and serve it on 127.0.0.1:${PORT:-8000}.
+#   ./run.sh             set up, migrate, seed the demo, serve
+#   ./run.sh --no-serve  everything but serve
+# EXTRA_DEBIAN_PACKAGES adds Debian packages to install (test.sh uses it).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+serve=1
+[ "${1:-}" = "--no-serve" ] && serve=0
+
+say() { printf '\n== %s\n' "$*"; }
+
+# 1. Debian packages ---------------------------------------------------------
+debian_packages="gettext ${EXTRA_DEBIAN_PACKAGES:-}"
+command -v npm >/dev/null 2>&1 || debian_packages="$debian_packages nodejs npm"
+python=$(command -v python3.11 || command -v python3)
+"$python" -c "import venv, ensurepip" 2>/dev/null || debian_packages="$debian_packages python3-venv"
+missing=""
+for package in $debian_packages; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
+done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    say "Installing Debian packages:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  else
+    echo "Some Debian packages are missing. Run this, then run $0 again:" >&2
+    echo "  sudo apt-get install -y$missing" >&2
+    exit 1
+  fi
+fi
+
+# 2. Python packages, into .venv ---------------------------------------------
+if [ ! -x .venv/bin/python ]; then
+  say "Creating .venv with $python"
+  "$python" -m venv .venv
+fi
+stamp=.venv/.requirements.sha256
+wanted=$(sha256sum requirements.txt | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  say "Installing Python packages"
+  .venv/bin/pip install --disable-pip-version-check -q -r requirements.txt
+  echo "$wanted" > "$stamp"
+fi
+
+# 3. Front-end packages (served by Django's staticfiles, no CDN) ---------------
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "Installing front-end packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# 4. Translations, database, demo --------------------------------------------
+mkdir -p var
+.venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=var -v0
+.venv/bin/python manage.py migrate --no-input -v0
+.venv/bin/python manage.py seed_demo
+
+if [ "$serve" = 1 ]; then
+  port=${PORT:-8000}
+  say "Serving on http://127.0.0.1:$port/ (Ctrl-C stops)"
+  exec .venv/bin/python manage.py runserver "127.0.0.1:$port"
+fi

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Run the whole test suite: on a throwaway PostgreSQL server, then on SQLite
+# (without the tests that need PostgreSQL, a browser or the PDF readers), then
+# the linter. Exits non-zero if anything fails.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+EXTRA_DEBIAN_PACKAGES="postgresql chromium" ./run.sh --no-serve >var-setup.log 2>&1 || {
+  cat var-setup.log; rm -f var-setup.log; echo "Set-up failed." >&2; exit 1; }
+rm -f var-setup.log
+
+# A throwaway PostgreSQL server: loopback only, removed on exit whatever happens.
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+pg_dir=$(mktemp -d)
+as_pg=()
+if [ "$(id -u)" = 0 ]; then
+  chown postgres "$pg_dir"
+  as_pg=(runuser -u postgres --)  # initdb refuses to run as root
+fi
+stop_pg() {
+  "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1
+  rm -rf "$pg_dir"
+}
+trap stop_pg EXIT
+pg_port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"${as_pg[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >/dev/null || exit 1
+"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
+  -o "-h 127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null || {
+  cat "$pg_dir/server.log"; exit 1; }
+
+status=0
+echo "== PostgreSQL (all tests)"
+DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/emulation" .venv/bin/pytest -q -p no:cacheprovider || status=1
+
+echo "== SQLite (without postgres, browser and pdf tests)"
+env -u DATABASE_URL .venv/bin/pytest -q -p no:cacheprovider -m "not postgres and not browser and not pdf" || status=1
+
+echo "== ruff"
+.venv/bin/ruff check . || status=1
+
+exit $status
