@@ -247,7 +247,13 @@ def unit_merge(*, actor, sources: list[Unit], target: Unit, on: datetime.date) -
     """
     if not sources:
         raise RegistryError(_("Choose at least one unit to merge."), field="sources")
+    target = Unit.objects.get(pk=target.pk)  # the caller's copy may predate another merge
     _check_no_successor_cycle(sources, target)
+    if target.successor_id is not None or target.closed_on is not None:
+        raise RegistryError(
+            _("%(name)s no longer exists: merge into its successor instead.") % {"name": target.name},
+            field="target",
+        )
     reason = _("merged into %(name)s") % {"name": target.name_on(on)}
     with transaction.atomic():
         for source in sources:

@@ -1,0 +1,124 @@
+"""The cast shared by every test, built through the services.
+
+One bloc ("KH-VH-XH") in Nam Định with a 2022 term of four members, and a
+second province whose board must see nothing of the first.
+"""
+
+import datetime
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import User
+from blocs import services
+
+# Live-server tests run the server in a thread next to Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Cast:
+    province: object
+    other_province: object
+    chair_unit: object
+    vice_unit: object
+    member_unit: object
+    member_unit_2: object
+    outsider_unit: object
+    bloc: object
+    term: object
+    other_bloc: object
+    other_term: object
+    board: User
+    other_board: User
+    chair_officer: User
+    vice_head: User
+    member_head: User
+    member_staff: User
+    outsider: User
+    superuser: User
+
+
+def make_user(username, *, unit=None, province=None, can_sign=False, **extra) -> User:
+    return User.objects.create_user(
+        username=username,
+        password="pw",
+        email=f"{username}@example.invalid",
+        full_name=extra.pop("full_name", username.title()),
+        unit=unit,
+        province=province,
+        can_sign=can_sign,
+        **extra,
+    )
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    province = services.province_create(actor=None, code="NDH", name="Nam Định")
+    other_province = services.province_create(actor=None, code="CBG", name="Cao Bằng")
+    # The board officer of the province, who set up the bloc.
+    board = make_user("board", province=province, full_name="Nguyễn Văn Bình")
+    # A board officer of another province: an outsider here.
+    other_board = make_user("other_board", province=other_province)
+
+    def unit(code, name, province=province):
+        return services.unit_create(actor=board, province=province, code=code, name=name, head_title="Giám đốc")
+
+    chair_unit = unit("KHCN", "Sở Khoa học và Công nghệ")
+    vice_unit = unit("LDTBXH", "Sở Lao động - Thương binh và Xã hội")
+    member_unit = unit("YT", "Sở Y tế")
+    member_unit_2 = unit("GDDT", "Sở Giáo dục và Đào tạo")
+    outsider_unit = unit("TC", "Sở Tài chính")
+    bloc = services.bloc_create(
+        actor=board, province=province, kind="khoi", code="KHVHXH", name="Khối Khoa học - Văn hoá - Xã hội"
+    )
+    term = services.term_create(
+        actor=board,
+        bloc=bloc,
+        year=2022,
+        units=[chair_unit, vice_unit, member_unit, member_unit_2],
+        chair=chair_unit,
+        vice_chair=vice_unit,
+        reference="Biên bản tổng kết 2021",
+    )
+    other_bloc = services.bloc_create(actor=other_board, province=other_province, kind="khoi", code="KT", name="Khối Kinh tế")
+    other_unit = unit("CT", "Sở Công Thương", province=other_province)
+    other_unit_2 = unit("XD", "Sở Xây dựng", province=other_province)
+    other_term = services.term_create(
+        actor=other_board, bloc=other_bloc, year=2022, units=[other_unit, other_unit_2], chair=other_unit, vice_chair=other_unit_2
+    )
+    return Cast(
+        province=province,
+        other_province=other_province,
+        chair_unit=chair_unit,
+        vice_unit=vice_unit,
+        member_unit=member_unit,
+        member_unit_2=member_unit_2,
+        outsider_unit=outsider_unit,
+        bloc=bloc,
+        term=term,
+        other_bloc=other_bloc,
+        other_term=other_term,
+        board=board,
+        other_board=other_board,
+        # Staff of the chair unit: runs the bloc's year.
+        chair_officer=make_user("chair_officer", unit=chair_unit),
+        # The vice-chair's head: signs, stands in only when "acting" is on.
+        vice_head=make_user("vice_head", unit=vice_unit, can_sign=True),
+        # A member's head, with signing right.
+        member_head=make_user("member_head", unit=member_unit, can_sign=True),
+        # A member's staff, without signing right.
+        member_staff=make_user("member_staff", unit=member_unit),
+        # Staff of a unit that is in no term of the bloc: should see nothing.
+        outsider=make_user("outsider", unit=outsider_unit),
+        superuser=User.objects.create_superuser(username="root", password="pw", email="root@example.invalid"),
+    )
+
+
+JAN_1 = datetime.date(2022, 1, 1)
