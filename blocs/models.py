@@ -300,6 +300,8 @@ class Term(models.Model):
     def role_tasks(self) -> list[str]:
         """Return what is missing in the roles, from prefetched ``memberships``."""
         active = {m.unit_id for m in self.memberships.all() if m.left_on is None}
+        if not active:
+            return []  # every member has left: the term is over (e.g. its province merged)
         tasks = []
         if self.chair_id is None or self.chair_id not in active:
             tasks.append(str(_("Assign a chair: the chair is missing or no longer a member.")))

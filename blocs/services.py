@@ -87,6 +87,7 @@ def province_merge(*, actor, sources: list[Province], target: Province, on: date
                 raise RegistryError(_("%(name)s has already been merged.") % {"name": source.name})
             source.successor, source.merged_on = target, on
             source.save(update_fields=["successor", "merged_on"])
+            source.blocs.update(active=False)  # on record; the new province forms its own blocs
             living = source.units.filter(successor__isnull=True, closed_on__isnull=True)
             for unit in living.prefetch_related("versions"):
                 successor = target.units.filter(code=unit.code).first()
