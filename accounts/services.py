@@ -69,9 +69,7 @@ def user_invite(
         )
         link = invitation_link(user, site_url)
         body = render_to_string("accounts/invitation_email.txt", {"user": user, "link": link, "actor": actor})
-        transaction.on_commit(
-            lambda: send_mail(_("Your account for the emulation pledge"), body, None, [email])
-        )
+        transaction.on_commit(lambda: send_mail(_("Your account for the emulation pledge"), body, None, [email]))
     return user
 
 

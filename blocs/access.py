@@ -94,9 +94,7 @@ def term_roles(user, term: Term, member_unit_ids: set[int]) -> TermRoles:
     board = term.bloc.province_id in board_province_ids(user)
     unit_id = user.unit_id
     member = unit_id is not None and unit_id in member_unit_ids
-    chair_officer = member and (
-        unit_id == term.chair_id or (term.vice_chair_acting and unit_id == term.vice_chair_id)
-    )
+    chair_officer = member and (unit_id == term.chair_id or (term.vice_chair_acting and unit_id == term.vice_chair_id))
     return TermRoles(
         board=board,
         chair_officer=chair_officer,
@@ -121,9 +119,7 @@ def visible_blocs(user) -> QuerySet[Bloc]:
         return Bloc.objects.filter(province_id__in=board_province_ids(user))
     if user.unit_id is None:
         return Bloc.objects.none()
-    return Bloc.objects.filter(
-        pk__in=Membership.objects.filter(unit_id=user.unit_id).values("term__bloc_id")
-    )
+    return Bloc.objects.filter(pk__in=Membership.objects.filter(unit_id=user.unit_id).values("term__bloc_id"))
 
 
 def get_bloc_for_user(user, pk: int, *, for_edit: bool = False, queryset=None) -> Bloc:
@@ -151,18 +147,18 @@ def get_term_for_user(user, bloc_pk: int, year: int, *, for_edit: bool = False, 
     if term is None:
         get_bloc_for_user(user, bloc_pk)  # an outsider learns nothing about the bloc
         raise Http404(_("This bloc has no emulation year %(year)s.") % {"year": year})
-    member_unit_ids = set(
-        Membership.objects.filter(term=term).values_list("unit_id", flat=True)
-    ) if user.is_authenticated and user.unit_id else set()
+    member_unit_ids = (
+        set(Membership.objects.filter(term=term).values_list("unit_id", flat=True))
+        if user.is_authenticated and user.unit_id
+        else set()
+    )
     roles = term_roles(user, term, member_unit_ids)
     if not roles.can_see and _unit_in_bloc(user, term.bloc_id):
         roles = TermRoles(former_member=True)
     if not roles.can_see:
         raise Http404(_("No such bloc."))
     if for_edit and not roles.can_edit:
-        raise PermissionDenied(
-            _("Only the chair's officers and the provincial board may change this year.")
-        )
+        raise PermissionDenied(_("Only the chair's officers and the provincial board may change this year."))
     term.roles = roles
     return term
 

@@ -62,9 +62,7 @@ class UnitRenameForm(NFCMixin, forms.Form):
 
 
 class UnitMergeForm(forms.Form):
-    sources = forms.ModelMultipleChoiceField(
-        label=_("Units merged into this one"), queryset=Unit.objects.none()
-    )
+    sources = forms.ModelMultipleChoiceField(label=_("Units merged into this one"), queryset=Unit.objects.none())
     on = date_field(_("Merged on"))
 
     def __init__(self, *args, units, **kwargs):
@@ -82,9 +80,7 @@ class BlocForm(NFCMixin, ProvinceChoiceMixin, forms.Form):
     code = forms.CharField(label=_("Code"), max_length=30)
     name = forms.CharField(label=_("Name"), max_length=255)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    formed_from = forms.ModelMultipleChoiceField(
-        label=_("Formed from"), queryset=Bloc.objects.none(), required=False
-    )
+    formed_from = forms.ModelMultipleChoiceField(label=_("Formed from"), queryset=Bloc.objects.none(), required=False)
 
     def __init__(self, *args, blocs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,9 +92,7 @@ class BlocEditForm(NFCMixin, forms.Form):
     code = forms.CharField(label=_("Code"), max_length=30)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     active = forms.BooleanField(label=_("Active"), required=False)
-    formed_from = forms.ModelMultipleChoiceField(
-        label=_("Formed from"), queryset=Bloc.objects.none(), required=False
-    )
+    formed_from = forms.ModelMultipleChoiceField(label=_("Formed from"), queryset=Bloc.objects.none(), required=False)
 
     def __init__(self, *args, blocs, **kwargs):
         super().__init__(*args, **kwargs)

@@ -74,9 +74,7 @@ class Province(DatedNamesMixin, models.Model):
         verbose_name_plural = _("provinces")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(successor=F("pk")), name="province_not_own_successor"
-            ),
+            models.CheckConstraint(condition=~Q(successor=F("pk")), name="province_not_own_successor"),
         ]
 
     def __str__(self):
@@ -93,9 +91,7 @@ class ProvinceName(models.Model):
         verbose_name_plural = _("province names")
         ordering = ["province", "valid_from"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["province", "valid_from"], name="province_name_once_per_date"
-            ),
+            models.UniqueConstraint(fields=["province", "valid_from"], name="province_name_once_per_date"),
         ]
 
     def __str__(self):
@@ -105,9 +101,7 @@ class ProvinceName(models.Model):
 class Unit(DatedNamesMixin, models.Model):
     """A provincial department or agency (sở, ban, ngành)."""
 
-    province = models.ForeignKey(
-        Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="units"
-    )
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="units")
     code = models.CharField(_("code"), max_length=30)
     name = models.CharField(_("full name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
@@ -183,9 +177,7 @@ class Bloc(DatedNamesMixin, models.Model):
         BLOC = "khoi", _("Emulation bloc")
         CLUSTER = "cum", _("Emulation cluster")
 
-    province = models.ForeignKey(
-        Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="blocs"
-    )
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="blocs")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.BLOC)
     code = models.CharField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=255)
@@ -271,9 +263,7 @@ class Term(models.Model):
                 condition=Q(chair__isnull=True) | Q(vice_chair__isnull=True) | ~Q(chair=F("vice_chair")),
                 name="term_chair_differs_from_vice_chair",
             ),
-            models.CheckConstraint(
-                condition=Q(year__gte=2000, year__lte=2100), name="term_year_plausible"
-            ),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="term_year_plausible"),
         ]
 
     def __str__(self):
@@ -306,9 +296,7 @@ class Term(models.Model):
         if self.chair_id is None or self.chair_id not in active:
             tasks.append(str(_("Assign a chair: the chair is missing or no longer a member.")))
         if self.vice_chair_id is None or self.vice_chair_id not in active:
-            tasks.append(
-                str(_("Assign a vice-chair: the vice-chair is missing or no longer a member."))
-            )
+            tasks.append(str(_("Assign a vice-chair: the vice-chair is missing or no longer a member.")))
         return tasks
 
 
@@ -348,9 +336,7 @@ class RoleAssignment(models.Model):
 
     term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="role_assignments")
     chair = models.ForeignKey(Unit, verbose_name=_("chair"), on_delete=models.PROTECT, related_name="+")
-    vice_chair = models.ForeignKey(
-        Unit, verbose_name=_("vice-chair"), on_delete=models.PROTECT, related_name="+"
-    )
+    vice_chair = models.ForeignKey(Unit, verbose_name=_("vice-chair"), on_delete=models.PROTECT, related_name="+")
     reference = models.CharField(_("decision or minutes"), max_length=255, blank=True)
     effective_on = models.DateField(_("effective on"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -119,9 +119,7 @@ def unit_create(*, actor, province: Province, code: str, name: str, short_name: 
     """Create a unit in *province*; its code is unique there."""
     code = nfc(code).upper()
     if Unit.objects.filter(province=province, code=code).exists():
-        raise RegistryError(
-            _("A unit with code %(code)s exists in this province.") % {"code": code}, field="code"
-        )
+        raise RegistryError(_("A unit with code %(code)s exists in this province.") % {"code": code}, field="code")
     with transaction.atomic():
         unit = Unit.objects.create(
             province=province,
@@ -137,9 +135,7 @@ def unit_create(*, actor, province: Province, code: str, name: str, short_name: 
     return unit
 
 
-def unit_rename(
-    *, actor, unit: Unit, on: datetime.date, name: str, short_name: str, head_title: str
-) -> Unit:
+def unit_rename(*, actor, unit: Unit, on: datetime.date, name: str, short_name: str, head_title: str) -> Unit:
     """Give *unit* a new name and head title from *on*; older dates keep the old ones."""
     name, short_name, head_title = nfc(name), nfc(short_name), nfc(head_title)
     with transaction.atomic():
@@ -165,8 +161,7 @@ def unit_rename(
             province=unit.province,
             unit=unit,
             kind=Event.Kind.UNIT_RENAMED,
-            summary=_("%(old)s renamed %(new)s from %(date)s")
-            % {"old": old_name, "new": name, "date": _date_text(on)},
+            summary=_("%(old)s renamed %(new)s from %(date)s") % {"old": old_name, "new": name, "date": _date_text(on)},
             old=old_name,
             new=name,
             date=on.isoformat(),
@@ -180,9 +175,7 @@ def unit_update(*, actor, unit: Unit, code: str) -> Unit:
     if code == unit.code:
         return unit
     if Unit.objects.filter(province_id=unit.province_id, code=code).exclude(pk=unit.pk).exists():
-        raise RegistryError(
-            _("A unit with code %(code)s exists in this province.") % {"code": code}, field="code"
-        )
+        raise RegistryError(_("A unit with code %(code)s exists in this province.") % {"code": code}, field="code")
     with transaction.atomic():
         old = unit.code
         unit.code = code
@@ -262,9 +255,7 @@ def unit_merge(*, actor, sources: list[Unit], target: Unit, on: datetime.date) -
             if source.successor_id == target.pk:
                 continue
             if source.successor_id is not None:
-                raise RegistryError(
-                    _("%(name)s has already been merged.") % {"name": source.name}, field="sources"
-                )
+                raise RegistryError(_("%(name)s has already been merged.") % {"name": source.name}, field="sources")
             source.successor, source.merged_on = target, on
             source.save(update_fields=["successor", "merged_on"])
             ended = _end_memberships(actor=actor, unit=source, on=on, reason=reason)
@@ -326,9 +317,7 @@ def bloc_create(
     """Create a bloc in *province*, optionally formed from earlier blocs."""
     code = nfc(code).upper()
     if Bloc.objects.filter(province=province, code=code).exists():
-        raise RegistryError(
-            _("A bloc with code %(code)s exists in this province.") % {"code": code}, field="code"
-        )
+        raise RegistryError(_("A bloc with code %(code)s exists in this province.") % {"code": code}, field="code")
     with transaction.atomic():
         bloc = Bloc.objects.create(
             province=province, kind=kind, code=code, name=nfc(name), description=nfc(description)
@@ -353,9 +342,7 @@ def bloc_update(
     """Change a bloc's kind, code, description, active flag and origins."""
     code = nfc(code).upper()
     if Bloc.objects.filter(province_id=bloc.province_id, code=code).exclude(pk=bloc.pk).exists():
-        raise RegistryError(
-            _("A bloc with code %(code)s exists in this province.") % {"code": code}, field="code"
-        )
+        raise RegistryError(_("A bloc with code %(code)s exists in this province.") % {"code": code}, field="code")
     if bloc in formed_from:
         raise RegistryError(_("A bloc cannot be formed from itself."), field="formed_from")
     with transaction.atomic():
@@ -387,8 +374,7 @@ def bloc_rename(*, actor, bloc: Bloc, on: datetime.date, name: str) -> Bloc:
             province=bloc.province,
             bloc=bloc,
             kind=Event.Kind.BLOC_RENAMED,
-            summary=_("%(old)s renamed %(new)s from %(date)s")
-            % {"old": old, "new": name, "date": _date_text(on)},
+            summary=_("%(old)s renamed %(new)s from %(date)s") % {"old": old, "new": name, "date": _date_text(on)},
         )
     return bloc
 
@@ -409,19 +395,13 @@ def _unit_in_other_bloc(unit: Unit, term: Term) -> Term | None:
 
 def _check_member_can_join(unit: Unit, term: Term, joined_on: datetime.date) -> None:
     if joined_on.year != term.year:
-        raise RegistryError(
-            _("The date must be inside the year %(year)s.") % {"year": term.year}, field="joined_on"
-        )
+        raise RegistryError(_("The date must be inside the year %(year)s.") % {"year": term.year}, field="joined_on")
     if unit.province_id != term.bloc.province_id:
         raise RegistryError(_("%(unit)s belongs to another province.") % {"unit": unit.name}, field="unit")
     if not unit.is_active and (unit.merged_on or unit.closed_on) <= joined_on:
-        raise RegistryError(
-            _("%(unit)s no longer exists on that date.") % {"unit": unit.name}, field="unit"
-        )
+        raise RegistryError(_("%(unit)s no longer exists on that date.") % {"unit": unit.name}, field="unit")
     if term.memberships.filter(unit=unit).exists():
-        raise RegistryError(
-            _("%(unit)s is already a member of this year.") % {"unit": unit.name}, field="unit"
-        )
+        raise RegistryError(_("%(unit)s is already a member of this year.") % {"unit": unit.name}, field="unit")
     other = _unit_in_other_bloc(unit, term)
     if other is not None:
         raise RegistryError(
@@ -463,9 +443,7 @@ def _check_roles(term: Term, chair: Unit | None, vice_chair: Unit | None, member
     if chair.pk == vice_chair.pk:
         raise RegistryError(_("The chair and the vice-chair must be different units."), field="vice_chair")
     if chair.pk not in member_ids:
-        raise RegistryError(
-            _("The chair must be a member of the year %(year)s.") % {"year": term.year}, field="chair"
-        )
+        raise RegistryError(_("The chair must be a member of the year %(year)s.") % {"year": term.year}, field="chair")
     if vice_chair.pk not in member_ids:
         raise RegistryError(
             _("The vice-chair must be a member of the year %(year)s.") % {"year": term.year},
@@ -512,7 +490,9 @@ def term_create(
             )
             if chair is not None or vice_chair is not None:
                 _check_roles(term, chair, vice_chair, {u.pk for u in units})
-                _assign_roles(actor=actor, term=term, chair=chair, vice_chair=vice_chair, reference=reference, on=joined_on)
+                _assign_roles(
+                    actor=actor, term=term, chair=chair, vice_chair=vice_chair, reference=reference, on=joined_on
+                )
     except IntegrityError as error:  # a concurrent request created the same year
         raise RegistryError(
             _("%(bloc)s already has the year %(year)s.") % {"bloc": bloc.name, "year": year}, field="year"
@@ -544,9 +524,7 @@ def membership_end(*, actor, membership: Membership, left_on: datetime.date, rea
     reason = nfc(reason)
     with transaction.atomic():
         membership = (
-            Membership.objects.select_for_update()
-            .select_related("term__bloc__province", "unit")
-            .get(pk=membership.pk)
+            Membership.objects.select_for_update().select_related("term__bloc__province", "unit").get(pk=membership.pk)
         )
         if membership.left_on == left_on:
             return membership
@@ -581,9 +559,7 @@ def term_assign_roles(
     """Make *chair* and *vice_chair* the term's roles from *effective_on*; history is kept."""
     reference = nfc(reference)
     if effective_on.year != term.year:
-        raise RegistryError(
-            _("The date must be inside the year %(year)s.") % {"year": term.year}, field="effective_on"
-        )
+        raise RegistryError(_("The date must be inside the year %(year)s.") % {"year": term.year}, field="effective_on")
     with transaction.atomic():
         term = Term.objects.select_for_update().select_related("bloc__province").get(pk=term.pk)
         active = set(term.memberships.filter(left_on__isnull=True).values_list("unit_id", flat=True))
@@ -611,7 +587,9 @@ def term_set_vice_chair_acting(*, actor, term: Term, acting: bool, reason: str) 
             bloc=term.bloc,
             term=term,
             kind=Event.Kind.VICE_CHAIR_ACTING,
-            summary=(_("The vice-chair acts for the chair: %(reason)s") if acting else _("The chair acts again: %(reason)s"))
+            summary=(
+                _("The vice-chair acts for the chair: %(reason)s") if acting else _("The chair acts again: %(reason)s")
+            )
             % {"reason": reason or "—"},
         )
     return term
@@ -662,9 +640,7 @@ def term_rollover_proposal(term: Term) -> RolloverProposal:
     return proposal
 
 
-def term_rollover(
-    *, actor, term: Term, units: list[Unit], chair: Unit, vice_chair: Unit, reference: str
-) -> Term:
+def term_rollover(*, actor, term: Term, units: list[Unit], chair: Unit, vice_chair: Unit, reference: str) -> Term:
     """Create the next year's term from *term* with the confirmed members and roles."""
     return term_create(
         actor=actor,

@@ -201,7 +201,9 @@ def bloc_rename(request, pk):
             messages.success(request, _("Bloc renamed."))
             return redirect(bloc)
     return render(
-        request, "blocs/form.html", {"form": form, "title": _("Rename %(name)s") % {"name": bloc.name}, "back": bloc.get_absolute_url()}
+        request,
+        "blocs/form.html",
+        {"form": form, "title": _("Rename %(name)s") % {"name": bloc.name}, "back": bloc.get_absolute_url()},
     )
 
 
@@ -234,7 +236,11 @@ def term_create(request, pk):
         if term:
             messages.success(request, _("Year %(year)s created.") % {"year": term.year})
             return redirect(term)
-    return render(request, "blocs/form.html", {"form": form, "title": _("New year for %(bloc)s") % {"bloc": bloc.name}, "back": bloc.get_absolute_url()})
+    return render(
+        request,
+        "blocs/form.html",
+        {"form": form, "title": _("New year for %(bloc)s") % {"bloc": bloc.name}, "back": bloc.get_absolute_url()},
+    )
 
 
 @login_required
@@ -284,10 +290,19 @@ def membership_add(request, pk, year):
     form = MembershipAddForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(form, lambda: services.membership_add(actor=request.user, term=term, unit=data["unit"], joined_on=data["joined_on"])):
+        if _run(
+            form,
+            lambda: services.membership_add(
+                actor=request.user, term=term, unit=data["unit"], joined_on=data["joined_on"]
+            ),
+        ):
             messages.success(request, _("Member added."))
             return redirect(term)
-    return render(request, "blocs/form.html", {"form": form, "title": _("Add a member to %(term)s") % {"term": term}, "back": term.get_absolute_url()})
+    return render(
+        request,
+        "blocs/form.html",
+        {"form": form, "title": _("Add a member to %(term)s") % {"term": term}, "back": term.get_absolute_url()},
+    )
 
 
 @login_required
@@ -297,13 +312,22 @@ def membership_end(request, pk, year, membership_pk):
     form = MembershipEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(form, lambda: services.membership_end(actor=request.user, membership=membership, left_on=data["left_on"], reason=data["reason"])):
+        if _run(
+            form,
+            lambda: services.membership_end(
+                actor=request.user, membership=membership, left_on=data["left_on"], reason=data["reason"]
+            ),
+        ):
             messages.success(request, _("Membership ended."))
             return redirect(term)
     return render(
         request,
         "blocs/form.html",
-        {"form": form, "title": _("%(unit)s leaves %(term)s") % {"unit": membership.unit, "term": term}, "back": term.get_absolute_url()},
+        {
+            "form": form,
+            "title": _("%(unit)s leaves %(term)s") % {"unit": membership.unit, "term": term},
+            "back": term.get_absolute_url(),
+        },
     )
 
 
@@ -334,7 +358,15 @@ def term_roles(request, pk, year):
         if done:
             messages.success(request, _("Chair and vice-chair saved."))
             return redirect(term)
-    return render(request, "blocs/form.html", {"form": form, "title": _("Chair and vice-chair of %(term)s") % {"term": term}, "back": term.get_absolute_url()})
+    return render(
+        request,
+        "blocs/form.html",
+        {
+            "form": form,
+            "title": _("Chair and vice-chair of %(term)s") % {"term": term},
+            "back": term.get_absolute_url(),
+        },
+    )
 
 
 @login_required
@@ -344,10 +376,19 @@ def term_acting(request, pk, year):
     form = ViceChairActingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(form, lambda: services.term_set_vice_chair_acting(actor=request.user, term=term, acting=data["acting"], reason=data["reason"])):
+        if _run(
+            form,
+            lambda: services.term_set_vice_chair_acting(
+                actor=request.user, term=term, acting=data["acting"], reason=data["reason"]
+            ),
+        ):
             messages.success(request, _("Saved."))
             return redirect(term)
-    return render(request, "blocs/form.html", {"form": form, "title": _("Vice-chair acting for %(term)s") % {"term": term}, "back": term.get_absolute_url()})
+    return render(
+        request,
+        "blocs/form.html",
+        {"form": form, "title": _("Vice-chair acting for %(term)s") % {"term": term}, "back": term.get_absolute_url()},
+    )
 
 
 @login_required
@@ -403,7 +444,9 @@ def unit_list(request):
     )
     if query:
         units = units.filter(Q(search_text__contains=fold(query)))
-    return render(request, "blocs/unit_list.html", {"units": units.order_by("province__name", "name")[:500], "q": query})
+    return render(
+        request, "blocs/unit_list.html", {"units": units.order_by("province__name", "name")[:500], "q": query}
+    )
 
 
 @login_required
@@ -426,13 +469,17 @@ def unit_create(request):
         if unit:
             messages.success(request, _("Unit created."))
             return redirect(unit)
-    return render(request, "blocs/form.html", {"form": form, "title": _("New unit"), "back": reverse("blocs:unit_list")})
+    return render(
+        request, "blocs/form.html", {"form": form, "title": _("New unit"), "back": reverse("blocs:unit_list")}
+    )
 
 
 @login_required
 def unit_detail(request, pk):
     unit = access.get_unit_for_user(
-        request.user, pk, queryset=Unit.objects.select_related("province", "successor").prefetch_related("versions", "predecessors")
+        request.user,
+        pk,
+        queryset=Unit.objects.select_related("province", "successor").prefetch_related("versions", "predecessors"),
     )
     memberships = Membership.objects.filter(unit=unit).select_related("term__bloc").order_by("-term__year")
     return render(request, "blocs/unit_detail.html", {"unit": unit, "memberships": memberships})
@@ -470,7 +517,11 @@ def unit_rename(request, pk):
         if done:
             messages.success(request, _("Unit renamed."))
             return redirect(unit)
-    return render(request, "blocs/form.html", {"form": form, "title": _("Rename %(name)s") % {"name": unit.name}, "back": unit.get_absolute_url()})
+    return render(
+        request,
+        "blocs/form.html",
+        {"form": form, "title": _("Rename %(name)s") % {"name": unit.name}, "back": unit.get_absolute_url()},
+    )
 
 
 @login_required
@@ -483,12 +534,19 @@ def unit_merge(request, pk):
         data = form.cleaned_data
         done = _run(
             form,
-            lambda: services.unit_merge(actor=request.user, sources=list(data["sources"]), target=unit, on=data["on"]) or True,
+            lambda: (
+                services.unit_merge(actor=request.user, sources=list(data["sources"]), target=unit, on=data["on"])
+                or True
+            ),
         )
         if done:
             messages.success(request, _("Units merged."))
             return redirect(unit)
-    return render(request, "blocs/form.html", {"form": form, "title": _("Merge units into %(name)s") % {"name": unit.name}, "back": unit.get_absolute_url()})
+    return render(
+        request,
+        "blocs/form.html",
+        {"form": form, "title": _("Merge units into %(name)s") % {"name": unit.name}, "back": unit.get_absolute_url()},
+    )
 
 
 @login_required
@@ -500,4 +558,12 @@ def unit_close(request, pk):
         if _run(form, lambda: services.unit_close(actor=request.user, unit=unit, on=data["on"], reason=data["reason"])):
             messages.success(request, _("Saved."))
             return redirect(unit)
-    return render(request, "blocs/form.html", {"form": form, "title": _("%(name)s leaves the registry") % {"name": unit.name}, "back": unit.get_absolute_url()})
+    return render(
+        request,
+        "blocs/form.html",
+        {
+            "form": form,
+            "title": _("%(name)s leaves the registry") % {"name": unit.name},
+            "back": unit.get_absolute_url(),
+        },
+    )

@@ -87,11 +87,18 @@ def cast(db) -> Cast:
         vice_chair=vice_unit,
         reference="Biên bản tổng kết 2021",
     )
-    other_bloc = services.bloc_create(actor=other_board, province=other_province, kind="khoi", code="KT", name="Khối Kinh tế")
+    other_bloc = services.bloc_create(
+        actor=other_board, province=other_province, kind="khoi", code="KT", name="Khối Kinh tế"
+    )
     other_unit = unit("CT", "Sở Công Thương", province=other_province)
     other_unit_2 = unit("XD", "Sở Xây dựng", province=other_province)
     other_term = services.term_create(
-        actor=other_board, bloc=other_bloc, year=2022, units=[other_unit, other_unit_2], chair=other_unit, vice_chair=other_unit_2
+        actor=other_board,
+        bloc=other_bloc,
+        year=2022,
+        units=[other_unit, other_unit_2],
+        chair=other_unit,
+        vice_chair=other_unit_2,
     )
     return Cast(
         province=province,

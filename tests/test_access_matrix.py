@@ -21,9 +21,11 @@ ROLES = [
     "outsider",
 ]
 
+
 # Shorthands for the columns, in ROLES order.
 def row(anonymous, superuser, board, other_board, chair_officer, vice_head, member_head, member_staff, outsider):
-    return dict(zip(ROLES, [anonymous, superuser, board, other_board, chair_officer, vice_head, member_head, member_staff, outsider]))
+    values = [anonymous, superuser, board, other_board, chair_officer, vice_head, member_head, member_staff, outsider]
+    return dict(zip(ROLES, values, strict=True))
 
 
 EVERYONE = row(302, 200, 200, 200, 200, 200, 200, 200, 200)

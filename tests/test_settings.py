@@ -116,13 +116,29 @@ def test_catalogue_covers_every_string_in_the_code(tmp_path):
     work = tmp_path / "project"
     shutil.copytree(ROOT, work, ignore=shutil.ignore_patterns(".venv", "node_modules", "var", ".git", "*.mo"))
     result = subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "vi", "--no-location", "--no-obsolete",
-         "--ignore=.venv", "--ignore=node_modules", "--ignore=var", "--ignore=tests"],
-        cwd=work, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "vi",
+            "--no-location",
+            "--no-obsolete",
+            "--ignore=.venv",
+            "--ignore=node_modules",
+            "--ignore=var",
+            "--ignore=tests",
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     stats = subprocess.run(
         ["msgfmt", "--statistics", "-o", os.devnull, str(work / "locale/vi/LC_MESSAGES/django.po")],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert "untranslated" not in stats.stderr and "fuzzy" not in stats.stderr, stats.stderr

@@ -29,7 +29,10 @@ def test_board_invites_a_head_who_sets_a_password_once(client, cast, django_capt
     assert response.status_code == 302
     user = User.objects.get(username="new.head")
     assert (user.unit, user.can_sign, user.email, user.has_usable_password()) == (
-        cast.member_unit, True, "new.head@example.invalid", False,
+        cast.member_unit,
+        True,
+        "new.head@example.invalid",
+        False,
     )
     assert Event.objects.filter(kind=Event.Kind.USER_INVITED, actor=cast.board).exists()
     assert len(mail.outbox) == 1

@@ -13,7 +13,9 @@ def build(board, province, blocs: int, members: int, year: int = 2022):
     for b in range(blocs):
         bloc = services.bloc_create(actor=board, province=province, kind="khoi", code=f"B{b}", name=f"Khối số {b}")
         units = [
-            services.unit_create(actor=board, province=province, code=f"U{b}-{m}", name=f"Sở thứ {b}-{m}", head_title="Giám đốc")
+            services.unit_create(
+                actor=board, province=province, code=f"U{b}-{m}", name=f"Sở thứ {b}-{m}", head_title="Giám đốc"
+            )
             for m in range(members)
         ]
         services.term_create(actor=board, bloc=bloc, year=year, units=units, chair=units[0], vice_chair=units[1])

@@ -78,7 +78,9 @@ def test_unit_of_another_province_cannot_join(cast):
 
 
 def test_membership_add_goes_last_in_rotation_and_writes_event(cast):
-    membership = services.membership_add(actor=cast.board, term=cast.term, unit=cast.outsider_unit, joined_on=D(2022, 6, 1))
+    membership = services.membership_add(
+        actor=cast.board, term=cast.term, unit=cast.outsider_unit, joined_on=D(2022, 6, 1)
+    )
     assert membership.order == 5
     assert Event.objects.filter(term=cast.term, kind=Event.Kind.MEMBER_ADDED, unit=cast.outsider_unit).exists()
 
@@ -104,7 +106,9 @@ def test_membership_end_keeps_the_row_and_reason(cast):
 
 
 def test_membership_end_refuses_dates_outside_year_or_before_joining(cast):
-    membership = services.membership_add(actor=cast.board, term=cast.term, unit=cast.outsider_unit, joined_on=D(2022, 6, 1))
+    membership = services.membership_add(
+        actor=cast.board, term=cast.term, unit=cast.outsider_unit, joined_on=D(2022, 6, 1)
+    )
     with pytest.raises(RegistryError, match="inside the year"):
         services.membership_end(actor=cast.board, membership=membership, left_on=D(2023, 1, 2), reason="x")
     with pytest.raises(RegistryError, match="before it joined"):
@@ -138,8 +142,12 @@ def test_assign_roles_keeps_history(cast):
 def test_assign_roles_again_changes_nothing(cast):
     before = RoleAssignment.objects.count()
     services.term_assign_roles(
-        actor=cast.board, term=cast.term, chair=cast.chair_unit, vice_chair=cast.vice_unit,
-        reference="Biên bản tổng kết 2021", effective_on=D(2022, 2, 1),
+        actor=cast.board,
+        term=cast.term,
+        chair=cast.chair_unit,
+        vice_chair=cast.vice_unit,
+        reference="Biên bản tổng kết 2021",
+        effective_on=D(2022, 2, 1),
     )
     assert RoleAssignment.objects.count() == before
 
@@ -155,8 +163,12 @@ def test_assign_roles_again_changes_nothing(cast):
 def test_assign_roles_refusals(cast, chair, vice, message):
     with pytest.raises(RegistryError, match=message):
         services.term_assign_roles(
-            actor=cast.board, term=cast.term, chair=getattr(cast, chair), vice_chair=getattr(cast, vice),
-            reference="", effective_on=D(2022, 3, 1),
+            actor=cast.board,
+            term=cast.term,
+            chair=getattr(cast, chair),
+            vice_chair=getattr(cast, vice),
+            reference="",
+            effective_on=D(2022, 3, 1),
         )
     cast.term.refresh_from_db()
     assert (cast.term.chair, cast.term.vice_chair) == (cast.chair_unit, cast.vice_unit)
@@ -167,16 +179,24 @@ def test_assign_roles_refuses_a_member_who_left(cast):
     services.membership_end(actor=cast.board, membership=membership, left_on=D(2022, 3, 1), reason="x")
     with pytest.raises(RegistryError, match="chair must be a member"):
         services.term_assign_roles(
-            actor=cast.board, term=cast.term, chair=cast.member_unit, vice_chair=cast.vice_unit,
-            reference="", effective_on=D(2022, 4, 1),
+            actor=cast.board,
+            term=cast.term,
+            chair=cast.member_unit,
+            vice_chair=cast.vice_unit,
+            reference="",
+            effective_on=D(2022, 4, 1),
         )
 
 
 def test_assign_roles_refuses_date_outside_year(cast):
     with pytest.raises(RegistryError, match="inside the year"):
         services.term_assign_roles(
-            actor=cast.board, term=cast.term, chair=cast.vice_unit, vice_chair=cast.chair_unit,
-            reference="", effective_on=D(2021, 4, 1),
+            actor=cast.board,
+            term=cast.term,
+            chair=cast.vice_unit,
+            vice_chair=cast.chair_unit,
+            reference="",
+            effective_on=D(2021, 4, 1),
         )
 
 
@@ -216,8 +236,12 @@ def test_rollover_replaces_merged_units_and_drops_those_who_left(cast):
 
 def test_rollover_creates_next_term_with_confirmed_choices(cast):
     new = services.term_rollover(
-        actor=cast.chair_officer, term=cast.term, units=[cast.chair_unit, cast.vice_unit, cast.member_unit],
-        chair=cast.member_unit, vice_chair=cast.chair_unit, reference="Biên bản tổng kết 2022",
+        actor=cast.chair_officer,
+        term=cast.term,
+        units=[cast.chair_unit, cast.vice_unit, cast.member_unit],
+        chair=cast.member_unit,
+        vice_chair=cast.chair_unit,
+        reference="Biên bản tổng kết 2022",
     )
     assert new.year == 2023
     assert member_units(new) == [cast.chair_unit, cast.vice_unit, cast.member_unit]
@@ -225,8 +249,12 @@ def test_rollover_creates_next_term_with_confirmed_choices(cast):
     assert Event.objects.filter(term=new, kind=Event.Kind.TERM_ROLLED_OVER, actor=cast.chair_officer).exists()
     with pytest.raises(RegistryError, match="already has the year 2023"):
         services.term_rollover(
-            actor=cast.chair_officer, term=cast.term, units=[cast.chair_unit, cast.vice_unit],
-            chair=cast.chair_unit, vice_chair=cast.vice_unit, reference="",
+            actor=cast.chair_officer,
+            term=cast.term,
+            units=[cast.chair_unit, cast.vice_unit],
+            chair=cast.chair_unit,
+            vice_chair=cast.vice_unit,
+            reference="",
         )
 
 
@@ -235,8 +263,12 @@ def test_rollover_creates_next_term_with_confirmed_choices(cast):
 
 def test_rename_keeps_the_old_name_for_old_dates(cast):
     services.unit_rename(
-        actor=cast.board, unit=cast.member_unit, on=D(2025, 3, 1),
-        name="Sở Y tế và Dân số", short_name="Sở YT&DS", head_title="Giám đốc",
+        actor=cast.board,
+        unit=cast.member_unit,
+        on=D(2025, 3, 1),
+        name="Sở Y tế và Dân số",
+        short_name="Sở YT&DS",
+        head_title="Giám đốc",
     )
     unit = Unit.objects.prefetch_related("versions").get(pk=cast.member_unit.pk)
     assert unit.name_on(D(2022, 12, 31)) == "Sở Y tế"
@@ -248,12 +280,20 @@ def test_rename_keeps_the_old_name_for_old_dates(cast):
 
 def test_rename_changes_head_title_with_the_unit(cast):
     services.unit_rename(
-        actor=cast.board, unit=cast.outsider_unit, on=D(2025, 3, 1),
-        name="Sở Dân tộc và Tôn giáo", short_name="", head_title="Giám đốc",
+        actor=cast.board,
+        unit=cast.outsider_unit,
+        on=D(2025, 3, 1),
+        name="Sở Dân tộc và Tôn giáo",
+        short_name="",
+        head_title="Giám đốc",
     )
     services.unit_rename(
-        actor=cast.board, unit=cast.outsider_unit, on=D(2025, 6, 1),
-        name="Sở Dân tộc và Tôn giáo", short_name="", head_title="Quyền Giám đốc",
+        actor=cast.board,
+        unit=cast.outsider_unit,
+        on=D(2025, 6, 1),
+        name="Sở Dân tộc và Tôn giáo",
+        short_name="",
+        head_title="Quyền Giám đốc",
     )
     unit = Unit.objects.prefetch_related("versions").get(pk=cast.outsider_unit.pk)
     assert unit.head_title_on(D(2025, 4, 1)) == "Giám đốc"
@@ -339,12 +379,16 @@ def test_duplicate_codes_are_refused(cast):
     with pytest.raises(RegistryError, match="code KHVHXH exists"):
         services.bloc_create(actor=cast.board, province=cast.province, kind="khoi", code="KHVHXH", name="Khác")
     # The same code in another province is fine.
-    services.unit_create(actor=cast.board, province=cast.other_province, code="YT", name="Sở Y tế", head_title="Giám đốc")
+    services.unit_create(
+        actor=cast.board, province=cast.other_province, code="YT", name="Sở Y tế", head_title="Giám đốc"
+    )
 
 
 def test_decomposed_names_are_stored_in_nfc(cast):
     decomposed = unicodedata.normalize("NFD", "Sở Văn hóa và Thể thao")
-    unit = services.unit_create(actor=cast.board, province=cast.province, code="VHTT", name=decomposed, head_title="Giám đốc")
+    unit = services.unit_create(
+        actor=cast.board, province=cast.province, code="VHTT", name=decomposed, head_title="Giám đốc"
+    )
     assert unit.name == unicodedata.normalize("NFC", decomposed)
     assert unit.search_text == "vhtt so van hoa va the thao "
 

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blocs import services
-
 from blocs.models import Bloc, Event, Membership, RoleAssignment, Term, Unit
 
 
@@ -23,7 +22,12 @@ def test_year_page_shows_members_roles_and_history(client, cast):
     client.force_login(cast.member_staff)
     response = client.get(term_url(cast, "term_detail"))
     page = response.content.decode()
-    for name in ("Sở Khoa học và Công nghệ", "Sở Lao động - Thương binh và Xã hội", "Sở Y tế", "Sở Giáo dục và Đào tạo"):
+    for name in (
+        "Sở Khoa học và Công nghệ",
+        "Sở Lao động - Thương binh và Xã hội",
+        "Sở Y tế",
+        "Sở Giáo dục và Đào tạo",
+    ):
         assert name in page
     assert "Biên bản tổng kết 2021" in page
     assert "Khối trưởng" in page  # Vietnamese first
@@ -88,7 +92,12 @@ def test_chair_officer_assigns_roles(client, cast):
     client.force_login(cast.chair_officer)
     response = client.post(
         term_url(cast, "term_roles"),
-        {"chair": cast.member_unit.pk, "vice_chair": cast.chair_unit.pk, "reference": "Biên bản 07/2022", "effective_on": "01/07/2022"},
+        {
+            "chair": cast.member_unit.pk,
+            "vice_chair": cast.chair_unit.pk,
+            "reference": "Biên bản 07/2022",
+            "effective_on": "01/07/2022",
+        },
     )
     assert response.status_code == 302
     cast.term.refresh_from_db()
@@ -101,7 +110,12 @@ def test_roles_form_refuses_bad_pairs(client, cast, chair, vice):
     client.force_login(cast.chair_officer)
     response = client.post(
         term_url(cast, "term_roles"),
-        {"chair": getattr(cast, chair).pk, "vice_chair": getattr(cast, vice).pk, "reference": "", "effective_on": "01/07/2022"},
+        {
+            "chair": getattr(cast, chair).pk,
+            "vice_chair": getattr(cast, vice).pk,
+            "reference": "",
+            "effective_on": "01/07/2022",
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors
@@ -128,7 +142,12 @@ def test_rollover_form_proposes_and_creates_next_year(client, cast):
     units = [cast.chair_unit.pk, cast.vice_unit.pk, cast.member_unit.pk, cast.member_unit_2.pk]
     response = client.post(
         term_url(cast, "term_rollover"),
-        {"units": units, "chair": cast.vice_unit.pk, "vice_chair": cast.member_unit.pk, "reference": "BB tổng kết 2022"},
+        {
+            "units": units,
+            "chair": cast.vice_unit.pk,
+            "vice_chair": cast.member_unit.pk,
+            "reference": "BB tổng kết 2022",
+        },
     )
     new = Term.objects.get(bloc=cast.bloc, year=2023)
     assert response.status_code == 302 and response["Location"] == new.get_absolute_url()
@@ -141,7 +160,11 @@ def test_rollover_with_chair_not_among_members_redisplays(client, cast):
     client.force_login(cast.chair_officer)
     response = client.post(
         term_url(cast, "term_rollover"),
-        {"units": [cast.chair_unit.pk, cast.vice_unit.pk], "chair": cast.member_unit.pk, "vice_chair": cast.vice_unit.pk},
+        {
+            "units": [cast.chair_unit.pk, cast.vice_unit.pk],
+            "chair": cast.member_unit.pk,
+            "vice_chair": cast.vice_unit.pk,
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors
@@ -152,7 +175,12 @@ def test_board_creates_a_term(client, cast):
     client.force_login(cast.board)
     response = client.post(
         reverse("blocs:term_create", kwargs={"pk": cast.bloc.pk}),
-        {"year": 2030, "units": [cast.chair_unit.pk, cast.outsider_unit.pk], "chair": cast.chair_unit.pk, "vice_chair": cast.outsider_unit.pk},
+        {
+            "year": 2030,
+            "units": [cast.chair_unit.pk, cast.outsider_unit.pk],
+            "chair": cast.chair_unit.pk,
+            "vice_chair": cast.outsider_unit.pk,
+        },
     )
     assert response.status_code == 302
     assert Term.objects.filter(bloc=cast.bloc, year=2030).exists()
@@ -198,7 +226,9 @@ def test_board_edits_and_renames_bloc(client, cast):
 def test_board_creates_unit_with_nfc_name(client, cast):
     client.force_login(cast.board)
     name = unicodedata.normalize("NFD", "Sở Nông nghiệp và Môi trường")
-    response = client.post(reverse("blocs:unit_create"), {"code": "nnmt", "name": name, "short_name": "", "head_title": "Giám đốc"})
+    response = client.post(
+        reverse("blocs:unit_create"), {"code": "nnmt", "name": name, "short_name": "", "head_title": "Giám đốc"}
+    )
     assert response.status_code == 302
     unit = Unit.objects.get(code="NNMT")
     assert unit.name == unicodedata.normalize("NFC", name)
@@ -241,7 +271,8 @@ def test_board_merges_units_and_merge_into_itself_is_refused(client, cast):
 def test_board_closes_unit(client, cast):
     client.force_login(cast.board)
     response = client.post(
-        reverse("blocs:unit_close", kwargs={"pk": cast.member_unit_2.pk}), {"on": "01/03/2022", "reason": "Chuyển khối Đảng"}
+        reverse("blocs:unit_close", kwargs={"pk": cast.member_unit_2.pk}),
+        {"on": "01/03/2022", "reason": "Chuyển khối Đảng"},
     )
     assert response.status_code == 302
     assert Unit.objects.get(pk=cast.member_unit_2.pk).closed_on.isoformat() == "2022-03-01"
@@ -250,11 +281,18 @@ def test_board_closes_unit(client, cast):
 def test_home_shows_chair_officer_the_missing_vice_chair(client, cast):
     year = timezone.localdate().year
     term = services.term_create(
-        actor=cast.board, bloc=cast.bloc, year=year, units=[cast.chair_unit, cast.vice_unit, cast.member_unit],
-        chair=cast.chair_unit, vice_chair=cast.vice_unit,
+        actor=cast.board,
+        bloc=cast.bloc,
+        year=year,
+        units=[cast.chair_unit, cast.vice_unit, cast.member_unit],
+        chair=cast.chair_unit,
+        vice_chair=cast.vice_unit,
     )
     services.membership_end(
-        actor=cast.board, membership=term.memberships.get(unit=cast.vice_unit), left_on=datetime.date(year, 1, 2), reason="x"
+        actor=cast.board,
+        membership=term.memberships.get(unit=cast.vice_unit),
+        left_on=datetime.date(year, 1, 2),
+        reason="x",
     )
     client.force_login(cast.chair_officer)
     response = client.get(reverse("home"))

@@ -69,9 +69,15 @@ class Command(BaseCommand):
         nb = services.province_create(actor=None, code="NBH", name="Ninh Bình")
         cb = services.province_create(actor=None, code="CBG", name="Cao Bằng")
         self.user("admin", "Quản trị hệ thống", is_superuser=True)
-        nd_board = self.user("bandtk.namdinh", "Nguyễn Văn Bình", province=nd, position="Chuyên viên Ban Thi đua - Khen thưởng")
-        nb_board = self.user("bandtk.ninhbinh", "Phạm Thị Lan", province=nb, position="Chuyên viên Ban Thi đua - Khen thưởng")
-        cb_board = self.user("bandtk.caobang", "Lục Văn Sơn", province=cb, position="Chuyên viên Ban Thi đua - Khen thưởng")
+        nd_board = self.user(
+            "bandtk.namdinh", "Nguyễn Văn Bình", province=nd, position="Chuyên viên Ban Thi đua - Khen thưởng"
+        )
+        nb_board = self.user(
+            "bandtk.ninhbinh", "Phạm Thị Lan", province=nb, position="Chuyên viên Ban Thi đua - Khen thưởng"
+        )
+        cb_board = self.user(
+            "bandtk.caobang", "Lục Văn Sơn", province=cb, position="Chuyên viên Ban Thi đua - Khen thưởng"
+        )
 
         nd_units = self.units(nd, nd_board, NAM_DINH_BLOC_UNITS + NAM_DINH_OTHER_UNITS, prefix="")
         nb_units = self.units(nb, nb_board, NINH_BINH_UNITS, prefix="nb-")
