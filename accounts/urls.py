@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+import blocs.converters  # noqa: F401  (registers the "id" converter)
 from accounts import views
 
 app_name = "accounts"
@@ -31,5 +32,5 @@ urlpatterns = [
     path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("users/", views.user_list, name="user_list"),
     path("users/invite/", views.user_invite, name="user_invite"),
-    path("users/<int:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
+    path("users/<id:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
 ]
