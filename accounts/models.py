@@ -1,9 +1,14 @@
 """People: staff of member units and officers of the provincial board."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+def private_storage():
+    return storages["private"]
 
 
 class User(AbstractUser):
@@ -38,6 +43,18 @@ class User(AbstractUser):
         help_text=_("The unit's head, or a deputy authorised to sign for the unit."),
     )
 
+    class Capacity(models.TextChoices):
+        HEAD = "head", _("Head (signs in own name)")
+        DEPUTY = "deputy", _("Deputy signing for the head (KT.)")
+        ACTING = "acting", _("Acting head (Q.)")
+
+    signing_capacity = models.CharField(
+        _("signing capacity"), max_length=10, choices=Capacity.choices, default=Capacity.HEAD
+    )
+    saved_signature = models.FileField(
+        _("saved signature"), storage=private_storage, upload_to="saved-signatures/", blank=True
+    )
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -61,3 +78,16 @@ class User(AbstractUser):
     @property
     def is_board_officer(self) -> bool:
         return self.province_id is not None and self.unit_id is None
+
+    def capacity_lines(self, head_title: str) -> tuple[str, str]:
+        """Return the two title lines of a signature block (Nghị định 30/2020).
+
+        The head signs as "GIÁM ĐỐC"; a deputy as "KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC";
+        an acting head as "Q. GIÁM ĐỐC".
+        """
+        head = head_title.upper()
+        if self.signing_capacity == self.Capacity.DEPUTY:
+            return f"KT. {head}", (self.position or "").upper()
+        if self.signing_capacity == self.Capacity.ACTING:
+            return f"Q. {head}", ""
+        return head, ""

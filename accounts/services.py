@@ -1,6 +1,9 @@
 """Writes to user accounts: invitations and deactivation, with events."""
 
+import uuid
+
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -90,4 +93,14 @@ def user_deactivate(*, actor: User, user: User, province: Province) -> User:
             kind=Event.Kind.USER_DEACTIVATED,
             summary=_("%(name)s deactivated") % {"name": user.full_name},
         )
+    return user
+
+
+def saved_signature_set(*, user: User, png: bytes) -> User:
+    """Store *png* (already checked and re-encoded) as *user*'s saved signature."""
+    old = user.saved_signature.name if user.saved_signature else None
+    user.saved_signature.save(f"{uuid.uuid4().hex}.png", ContentFile(png), save=False)
+    user.save(update_fields=["saved_signature"])
+    if old:
+        user.saved_signature.storage.delete(old)
     return user

@@ -30,6 +30,8 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/signature.png", views.saved_signature, name="saved_signature"),
     path("users/", views.user_list, name="user_list"),
     path("users/invite/", views.user_invite, name="user_invite"),
     path("users/<id:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),

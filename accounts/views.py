@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +13,7 @@ from accounts.forms import InviteForm
 from blocs.access import board_province_ids, writable_provinces
 from blocs.models import Unit
 from blocs.services import RegistryError
+from pledges.forms import SavedSignatureForm
 
 
 @login_required
@@ -62,3 +64,24 @@ def user_deactivate(request, pk):
     else:
         messages.success(request, _("%(name)s can no longer log in.") % {"name": target.full_name})
     return redirect("accounts:user_list")
+
+
+@login_required
+def profile(request):
+    """The user's own page: details and the saved signature image."""
+    form = SavedSignatureForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.saved_signature_set(user=request.user, png=form.cleaned_data["image"])
+        messages.success(request, _("Your signature image has been saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def saved_signature(request):
+    """Serve the user's own saved signature; nobody else's."""
+    if not request.user.saved_signature:
+        raise Http404(_("No saved signature."))
+    response = FileResponse(request.user.saved_signature.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -27,6 +27,7 @@ from blocs.forms import (
 )
 from blocs.models import Bloc, Event, Membership, Term, Unit
 from blocs.text import fold
+from pledges.models import Pledge
 
 
 def _run(form, action):
@@ -96,7 +97,19 @@ def home(request):
                         "url": term.get_absolute_url(),
                     }
                 )
-    return render(request, "blocs/home.html", {"tasks": tasks, "my_terms": my_terms, "year": year})
+    to_sign = []
+    if user.unit_id and user.can_sign:
+        to_sign = list(
+            Pledge.objects.filter(
+                status=Pledge.Status.OPEN,
+                required_signers__unit_id=user.unit_id,
+                required_signers__excused_at__isnull=True,
+            )
+            .exclude(signatures__unit_id=user.unit_id)
+            .select_related("term__bloc")
+        )
+    context = {"tasks": tasks, "my_terms": my_terms, "year": year, "to_sign": to_sign}
+    return render(request, "blocs/home.html", context)
 
 
 # Blocs ----------------------------------------------------------------------
@@ -264,6 +277,7 @@ def term_detail(request, pk, year):
     by_unit = {m["membership"].unit_id: m["name"] for m in members}
     years = list(Term.objects.filter(bloc_id=term.bloc_id).values_list("year", flat=True))
     events = list(Event.objects.filter(term=term).select_related("actor").order_by("-created_at", "-id")[:50])
+    pledges = list(term.pledges.order_by("-created_at"))
     return render(
         request,
         "blocs/term_detail.html",
@@ -279,6 +293,8 @@ def term_detail(request, pk, year):
             "events": events,
             "tasks": term.role_tasks(),
             "roles": term.roles,
+            "pledges": pledges,
+            "can_create_pledge": term.roles.can_edit and all(p.status == "cancelled" for p in pledges),
         },
     )
 

@@ -8,5 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("blocs/", include("blocs.urls")),
+    path("pledges/", include("pledges.urls")),
     path("admin/", admin.site.urls),
 ]

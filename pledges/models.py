@@ -1,1 +1,197 @@
-# The pledge life cycle arrives with the signing issue.
+"""The year's pledge, its commitments, its signatures and its audit trail."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import private_storage
+from blocs.models import Term, Unit
+
+
+class AppendOnly(models.Model):
+    """Rows that are evidence: written once, never changed or deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("This record is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("This record is append-only.")
+
+
+class PledgeQuerySet(models.QuerySet):
+    def for_document(self):
+        """Everything the document and the progress page show, in a fixed number of queries."""
+        return self.select_related("term__bloc__province").prefetch_related(
+            "items",
+            models.Prefetch("required_signers", queryset=RequiredSigner.objects.select_related("unit")),
+            models.Prefetch("signatures", queryset=Signature.objects.select_related("signer")),
+        )
+
+
+class Pledge(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for signing")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    term = models.ForeignKey(Term, verbose_name=_("year"), on_delete=models.PROTECT, related_name="pledges")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField(_("title"), max_length=255)
+    place = models.CharField(_("place"), max_length=100, help_text=_("e.g. Nam Định"))
+    signing_date = models.DateField(_("signing date"))
+    legal_grounds = models.TextField(_("legal grounds"), blank=True, help_text=_("One ground per line."))
+    introduction = models.TextField(_("introduction"), blank=True)
+    slogan = models.CharField(_("slogan"), max_length=255, blank=True)
+    implementation = models.TextField(_("implementation"), blank=True)
+    signing_deadline = models.DateField(_("signing deadline"), null=True, blank=True)
+    # Frozen when the pledge opens: the names as on the signing date.
+    bloc_name = models.CharField(_("bloc name"), max_length=255, blank=True)
+    issuing_body = models.CharField(_("issuing body"), max_length=255, blank=True)
+    content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64, blank=True)
+    hash_version = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("created at"))
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=255, blank=True)
+
+    objects = PledgeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+        ordering = ["-term__year", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["term"], condition=~Q(status="cancelled"), name="one_live_pledge_per_term"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("pledges:detail", args=[self.pk])
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    def grounds(self) -> list[str]:
+        return [line.strip() for line in self.legal_grounds.splitlines() if line.strip()]
+
+
+class PledgeItem(models.Model):
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("commitment"))
+
+    class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        ordering = ["pledge", "position", "id"]
+
+    def __str__(self):
+        return f"{self.position}. {self.text[:60]}"
+
+
+class RequiredSigner(models.Model):
+    """A member unit that must sign, fixed when the pledge opens, with its names on the signing date."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="required_signers")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField()
+    unit_name = models.CharField(_("unit name"), max_length=255)
+    head_title = models.CharField(_("title of the head"), max_length=100)
+    excused_at = models.DateTimeField(_("excused at"), null=True, blank=True)
+    excused_reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("required signer")
+        verbose_name_plural = _("required signers")
+        ordering = ["pledge", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "unit"], name="required_signer_once"),
+        ]
+
+    def __str__(self):
+        return self.unit_name
+
+
+class Signature(AppendOnly):
+    class Kind(models.TextChoices):
+        DRAWN = "drawn", _("Drawn")
+        TYPED = "typed", _("Typed")
+        SAVED = "saved", _("Saved image")
+        PAPER = "paper", _("Paper")
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="signatures")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="signatures"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # What was true when signing.
+    unit_name = models.CharField(_("unit name"), max_length=255)
+    signer_name = models.CharField(_("signer's full name"), max_length=150)
+    signer_position = models.CharField(_("position"), max_length=150, blank=True)
+    capacity = models.CharField(_("signing capacity"), max_length=120)
+    capacity_title = models.CharField(_("title under the capacity"), max_length=120, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    image = models.FileField(storage=private_storage, upload_to="signatures/", blank=True)
+    scan = models.FileField(storage=private_storage, upload_to="paper-scans/", blank=True)
+    signed_at = models.DateTimeField(_("signed at"))
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=400, blank=True)
+    content_hash = models.CharField(_("content hash seen"), max_length=64)
+    form_token = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["pledge", "signed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "unit"], name="one_signature_per_unit"),
+        ]
+
+    def __str__(self):
+        return f"{self.signer_name} – {self.unit_name}"
+
+
+class PledgeEvent(AppendOnly):
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        OPENED = "opened", _("Opened for signing")
+        SIGNED = "signed", _("Signed")
+        PAPER_RECORDED = "paper_recorded", _("Paper signature recorded")
+        SIGNATURE_REFUSED = "signature_refused", _("Signature refused")
+        EXCUSED = "excused", _("Signer excused")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=400, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("pledge event")
+        verbose_name_plural = _("pledge events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.created_at:%d/%m/%Y %H:%M})"

@@ -30,3 +30,17 @@ def long_datetime_filter(value):
         return ""
     local = timezone.localtime(value)
     return f"{local:%H:%M}, {long_date(local.date())}"
+
+
+def document_date(day: datetime.date) -> str:
+    """Return *day* as official documents write it: "ngày 05 tháng 02 năm 2025".
+
+    Two digits for days below 10 and for months 1 and 2 (Nghị định 30/2020).
+    """
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+@register.filter(name="document_date")
+def document_date_filter(value):
+    return document_date(value) if value else ""

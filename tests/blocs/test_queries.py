@@ -51,7 +51,8 @@ def test_bloc_list_query_count_does_not_grow(client, board, django_assert_num_qu
 #  6. the memberships with their units  7. the units' name versions
 #  8. the term's member unit ids (access: is the user's unit a member?)
 #  9. the bloc's years (previous/next)  10. the term's events with their actors
-YEAR_PAGE_QUERIES = 10
+#  11. the term's pledges
+YEAR_PAGE_QUERIES = 11
 
 
 @pytest.mark.parametrize("blocs, members", [(3, 4), (30, 12)])

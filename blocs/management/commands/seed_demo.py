@@ -5,6 +5,7 @@ Idempotent: a second run changes nothing and prints the accounts again.
 """
 
 import datetime
+import zoneinfo
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
@@ -14,6 +15,11 @@ from django.utils import timezone
 from accounts.models import User
 from blocs import services
 from blocs.models import Province, Term, Unit
+from pledges import clock
+from pledges import services as pledge_services
+from pledges.images import typed_signature_png
+
+VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 DEMO_PASSWORD = "GiaoUoc@2022"
 
@@ -49,6 +55,40 @@ CAO_BANG_UNITS = [
 ]
 
 KHVHXH = "Khối thi đua các sở, ngành Khoa học - Văn hoá - Xã hội"
+
+PLEDGE_GROUNDS = """Căn cứ Luật Thi đua, Khen thưởng năm 2003 và các Luật sửa đổi, bổ sung;
+Căn cứ Nghị định số 91/2017/NĐ-CP ngày 31/7/2017 của Chính phủ quy định chi tiết thi hành một số điều của Luật Thi đua, Khen thưởng;
+Căn cứ Quy chế hoạt động của Khối thi đua các sở, ngành Khoa học - Văn hoá - Xã hội."""
+
+PLEDGE_INTRODUCTION = (
+    "Nhằm tạo động lực thi đua sôi nổi, rộng khắp, góp phần hoàn thành thắng lợi nhiệm vụ chính trị của "
+    "từng cơ quan, đơn vị, các đơn vị thành viên trong Khối thống nhất ký kết giao ước thi đua với những nội "
+    "dung trọng tâm sau:"
+)
+
+PLEDGE_ITEMS = [
+    "Phấn đấu hoàn thành và hoàn thành vượt mức các chỉ tiêu, nhiệm vụ phát triển kinh tế - xã hội năm được "
+    "Hội đồng nhân dân và Ủy ban nhân dân tỉnh giao cho từng đơn vị.",
+    "Quán triệt và thực hiện nghiêm chủ trương của Đảng, chính sách, pháp luật của Nhà nước về công tác thi "
+    "đua, khen thưởng; đổi mới nội dung, hình thức tổ chức các phong trào thi đua.",
+    "Hưởng ứng và triển khai có hiệu quả các phong trào thi đua do Thủ tướng Chính phủ và Ủy ban nhân dân "
+    "tỉnh phát động.",
+    'Đẩy mạnh phong trào "Toàn dân đoàn kết xây dựng đời sống văn hoá" và các phong trào thi đua yêu nước '
+    "gắn với nhiệm vụ chuyên môn của đơn vị.",
+    "Xây dựng tổ chức bộ máy tinh gọn, hoạt động hiệu lực, hiệu quả; đẩy mạnh cải cách hành chính và chuyển đổi số.",
+    "Nâng cao chất lượng công tác xây dựng Đảng, xây dựng cơ quan, đơn vị trong sạch, vững mạnh toàn diện.",
+    "Kiện toàn và duy trì hoạt động thường xuyên của Hội đồng Thi đua - Khen thưởng của đơn vị; phát hiện, "
+    "bồi dưỡng và nhân rộng các điển hình tiên tiến.",
+    "Tham gia đầy đủ, tích cực các hoạt động của Khối; phối hợp chặt chẽ, chia sẻ kinh nghiệm giữa các đơn vị "
+    "thành viên để Khối hoạt động ngày càng hiệu quả.",
+]
+
+PLEDGE_IMPLEMENTATION = (
+    "Thủ trưởng các đơn vị thành viên có trách nhiệm quán triệt nội dung giao ước đến toàn thể cán bộ, công "
+    "chức, viên chức và người lao động; cụ thể hoá thành kế hoạch thi đua của đơn vị.\n"
+    "Khối trưởng chủ trì, phối hợp với Khối phó theo dõi, đôn đốc việc thực hiện; tổ chức sơ kết, tổng kết và "
+    "bình xét thi đua theo quy định."
+)
 
 
 class Command(BaseCommand):
@@ -124,6 +164,8 @@ class Command(BaseCommand):
             reference="Biên bản Hội nghị tổng kết công tác thi đua năm 2024",
         )
 
+        self.pledge_2022(members=members, term=Term.objects.get(bloc=bloc, year=2022))
+
         other = services.bloc_create(
             actor=nd_board, province=nd, kind="khoi", code="THNC", name="Khối các cơ quan Tổng hợp - Nội chính"
         )
@@ -169,7 +211,14 @@ class Command(BaseCommand):
             formed_from=[bloc],
         )
         year = timezone.localdate().year
-        services.term_create(
+        for code, head in (
+            ("BDT", "Hà Văn Thông"),
+            ("GDDT", "Phạm Thị Nga"),
+            ("VHTT", "Trương Quốc Việt"),
+            ("YT", "Lê Minh Tâm"),
+        ):
+            self.user(f"nb-{code.lower()}.head", head, unit=nb_units[code], position="Giám đốc", can_sign=True)
+        nb_term = services.term_create(
             actor=nb_board,
             bloc=new_bloc,
             year=year,
@@ -179,6 +228,23 @@ class Command(BaseCommand):
             reference=f"Quyết định phân công Khối trưởng, Khối phó năm {year}",
         )
         assert Term.objects.filter(pk=term_2025.pk).exists()
+        nb_officer = User.objects.get(username="nb-khcn.staff")
+        pledge = pledge_services.pledge_create(
+            actor=nb_officer,
+            term=nb_term,
+            place="Ninh Bình",
+            signing_date=timezone.localdate(),
+            legal_grounds=PLEDGE_GROUNDS.replace(
+                "Nghị định số 91/2017/NĐ-CP ngày 31/7/2017", "Nghị định số 152/2025/NĐ-CP ngày 14/6/2025"
+            ),
+            introduction=PLEDGE_INTRODUCTION,
+            slogan="Đoàn kết, đổi mới, sáng tạo, hoàn thành xuất sắc nhiệm vụ",
+            implementation=PLEDGE_IMPLEMENTATION,
+            items=PLEDGE_ITEMS,
+        )
+        pledge_services.pledge_open(
+            actor=nb_officer, pledge=pledge, deadline=timezone.localdate() + datetime.timedelta(days=21)
+        )
 
         # A second, small province that must not see the first.
         cb_bloc = services.bloc_create(
@@ -193,6 +259,39 @@ class Command(BaseCommand):
             vice_chair=cb_units["XD"],
             reference=f"Biên bản Hội nghị tổng kết công tác thi đua năm {year - 1}",
         )
+
+    def pledge_2022(self, *, members, term):
+        """The seed's pledge, drafted by the chair's officer and signed at the conference on 30/03/2022."""
+        officer = User.objects.get(username="khcn.staff")
+        with clock.fixed_at(datetime.datetime(2022, 3, 10, 9, 0, tzinfo=VIETNAM)):
+            pledge = pledge_services.pledge_create(
+                actor=officer,
+                term=term,
+                place="Nam Định",
+                signing_date=datetime.date(2022, 3, 30),
+                legal_grounds=PLEDGE_GROUNDS,
+                introduction=PLEDGE_INTRODUCTION,
+                slogan="Đoàn kết, sáng tạo, thi đua hoàn thành xuất sắc nhiệm vụ năm 2022",
+                implementation=PLEDGE_IMPLEMENTATION,
+                items=PLEDGE_ITEMS,
+            )
+            pledge = pledge_services.pledge_open(actor=officer, pledge=pledge, deadline=datetime.date(2022, 3, 30))
+        heads = User.objects.filter(unit__in=members, can_sign=True).select_related("unit")
+        order = [unit.pk for unit in members]
+        for minute, head in enumerate(sorted(heads, key=lambda u: order.index(u.unit_id))):
+            moment = datetime.datetime(2022, 3, 30, 9, 15 + minute * 3, tzinfo=VIETNAM)
+            with clock.fixed_at(moment):
+                pledge_services.signature_add(
+                    actor=head,
+                    pledge=pledge,
+                    kind="typed",
+                    image_png=typed_signature_png(head.full_name),
+                    content_hash_seen=pledge.content_hash,
+                    typed_name=head.full_name,
+                    form_token=f"seed-{head.pk}",
+                    ip="127.0.0.1",
+                    user_agent="seed_demo",
+                )
 
     def units(self, province, actor, rows, *, prefix):
         units = {}

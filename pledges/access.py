@@ -1,0 +1,42 @@
+"""Every permission decision about pledges: fetch and authorise in one step.
+
+A pledge is seen by whoever may see its bloc's year (``blocs.access``);
+drafting is for the chair's officers and the board; signing is for the head of
+a required unit.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from blocs.access import get_term_for_user
+from pledges.models import Pledge, RequiredSigner, Signature
+
+
+def get_pledge_for_user(user, pk: int, *, for_edit: bool = False, queryset=None) -> Pledge:
+    """Return pledge *pk* with ``pledge.roles`` set; 404 if unseen, 403 if *for_edit* and not allowed."""
+    queryset = queryset if queryset is not None else Pledge.objects.select_related("term__bloc")
+    pledge = queryset.filter(pk=pk).first()
+    if pledge is None:
+        raise Http404(_("No such pledge."))
+    term = get_term_for_user(user, pledge.term.bloc_id, pledge.term.year, for_edit=for_edit)
+    pledge.roles = term.roles
+    return pledge
+
+
+def get_pledge_for_signing(user, pk: int, *, queryset=None) -> tuple[Pledge, RequiredSigner | None]:
+    """Return the pledge and the user's required-signer row; 403 if the user may see but not sign."""
+    pledge = get_pledge_for_user(user, pk, queryset=queryset)
+    if not pledge.roles.head:
+        raise PermissionDenied(_("Only the head of a member unit, with signing right, signs the pledge."))
+    signer = next((s for s in pledge.required_signers.all() if s.unit_id == user.unit_id), None)
+    return pledge, signer
+
+
+def get_signature_for_user(user, pk: int) -> Signature:
+    """Return signature *pk* if *user* may see its pledge (404 otherwise)."""
+    signature = Signature.objects.select_related("pledge__term__bloc").filter(pk=pk).first()
+    if signature is None:
+        raise Http404(_("No such signature."))
+    get_term_for_user(user, signature.pledge.term.bloc_id, signature.pledge.term.year)
+    return signature

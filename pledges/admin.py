@@ -1,0 +1,51 @@
+from django.contrib import admin
+
+from blocs.admin import StateByServicesAdmin
+from pledges.models import Pledge, PledgeEvent, PledgeItem, RequiredSigner, Signature
+
+
+class ItemInline(admin.TabularInline):
+    model = PledgeItem
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Pledge)
+class PledgeAdmin(StateByServicesAdmin):
+    """Read-only: drafts are edited, and pledges frozen, only through the pages."""
+
+    list_display = ["title", "term", "status", "signing_date", "opened_at", "completed_at"]
+    list_filter = ["status", "term__year"]
+    list_select_related = ["term__bloc"]
+    search_fields = ["title", "term__bloc__name", "content_hash"]
+    inlines = [ItemInline]
+
+
+@admin.register(RequiredSigner)
+class RequiredSignerAdmin(StateByServicesAdmin):
+    list_display = ["unit_name", "pledge", "order", "excused_at"]
+    list_select_related = ["pledge"]
+    search_fields = ["unit_name"]
+
+
+@admin.register(Signature)
+class SignatureAdmin(StateByServicesAdmin):
+    list_display = ["signer_name", "unit_name", "pledge", "kind", "signed_at"]
+    list_filter = ["kind"]
+    list_select_related = ["pledge"]
+    search_fields = ["signer_name", "unit_name", "content_hash"]
+    exclude = ["image", "scan"]  # private files are served only through access-checked views
+
+
+@admin.register(PledgeEvent)
+class PledgeEventAdmin(StateByServicesAdmin):
+    list_display = ["created_at", "kind", "pledge", "actor", "ip"]
+    list_filter = ["kind"]
+    list_select_related = ["pledge", "actor"]
+    search_fields = ["pledge__title"]

@@ -1,0 +1,489 @@
+"""Every write to a pledge: its life cycle, its content while a draft, its signatures.
+
+Each transition locks the pledge row, checks the transition table, writes an
+event and schedules slow work after commit. Refusals raise ``PledgeError``
+with a message a person can read; nothing half-written stays.
+"""
+
+import datetime
+import logging
+import uuid
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from blocs.models import Membership, Term
+from blocs.text import nfc
+from pledges import clock
+from pledges.content import HASH_VERSION, content_hash, name_key
+from pledges.models import Pledge, PledgeEvent, PledgeItem, RequiredSigner, Signature
+
+logger = logging.getLogger(__name__)
+
+Status = Pledge.Status
+
+# Which status may move to which.
+TRANSITIONS = {
+    Status.DRAFT: {Status.OPEN, Status.CANCELLED},
+    Status.OPEN: {Status.COMPLETED, Status.CANCELLED},
+    Status.COMPLETED: set(),
+    Status.CANCELLED: set(),
+}
+
+TEXT_FIELDS = ("title", "place", "legal_grounds", "introduction", "slogan", "implementation")
+
+
+class PledgeError(Exception):
+    """A rule of the pledge refused the change; the message says which."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _event(pledge, kind, *, actor=None, ip=None, user_agent="", **details) -> PledgeEvent:
+    return PledgeEvent.objects.create(
+        pledge=pledge,
+        actor=actor,
+        kind=kind,
+        created_at=clock.now(),
+        ip=ip,
+        user_agent=(user_agent or "")[:400],
+        details=details,
+    )
+
+
+def _locked(pledge: Pledge) -> Pledge:
+    # Lock the row: two heads signing at once would both see the pledge open.
+    return Pledge.objects.select_for_update().select_related("term__bloc").get(pk=pledge.pk)
+
+
+def _refuse_status(pledge: Pledge, wanted: str) -> None:
+    if wanted not in TRANSITIONS[pledge.status]:
+        messages = {
+            Status.DRAFT: _("The pledge is still a draft: it is not open for signing."),
+            Status.OPEN: _("The pledge is open for signing: its content is frozen."),
+            Status.COMPLETED: _("The pledge is completed: nothing can change any more."),
+            Status.CANCELLED: _("The pledge has been cancelled."),
+        }
+        raise PledgeError(messages[pledge.status])
+
+
+def _require_draft(pledge: Pledge) -> None:
+    if pledge.status != Status.DRAFT:
+        _refuse_status(pledge, Status.DRAFT)
+
+
+def local_time_text(moment: datetime.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M} {date_format(local.date(), 'SHORT_DATE_FORMAT')} (Asia/Ho_Chi_Minh)"
+
+
+# Drafting ---------------------------------------------------------------------
+
+
+def pledge_create(
+    *,
+    actor,
+    term: Term,
+    place: str,
+    signing_date: datetime.date,
+    title: str = "",
+    legal_grounds: str = "",
+    introduction: str = "",
+    slogan: str = "",
+    implementation: str = "",
+    items: list[str] = (),
+) -> Pledge:
+    """Create the draft pledge of *term*; a term has at most one that is not cancelled."""
+    if Pledge.objects.filter(term=term).exclude(status=Status.CANCELLED).exists():
+        raise PledgeError(_("This year already has a pledge; cancel it first to start another."))
+    if signing_date.year != term.year:
+        raise PledgeError(
+            _("The signing date must be inside the year %(year)s.") % {"year": term.year}, field="signing_date"
+        )
+    try:
+        with transaction.atomic():
+            pledge = Pledge.objects.create(
+                term=term,
+                title=nfc(title) or _("Giao ước thi đua năm %(year)s") % {"year": term.year},
+                place=nfc(place),
+                signing_date=signing_date,
+                legal_grounds=nfc(legal_grounds),
+                introduction=nfc(introduction),
+                slogan=nfc(slogan),
+                implementation=nfc(implementation),
+                created_at=clock.now(),
+            )
+            for position, text in enumerate(items, start=1):
+                PledgeItem.objects.create(pledge=pledge, position=position, text=nfc(text))
+            _event(pledge, PledgeEvent.Kind.CREATED, actor=actor)
+    except IntegrityError as error:  # a concurrent request created one
+        raise PledgeError(_("This year already has a pledge; cancel it first to start another.")) from error
+    return pledge
+
+
+def pledge_update(*, actor, pledge: Pledge, signing_date: datetime.date, signing_deadline=None, **texts) -> Pledge:
+    """Change a draft's fields; a frozen pledge refuses."""
+    with transaction.atomic():
+        pledge = _locked(pledge)
+        _require_draft(pledge)
+        if signing_date.year != pledge.term.year:
+            raise PledgeError(
+                _("The signing date must be inside the year %(year)s.") % {"year": pledge.term.year},
+                field="signing_date",
+            )
+        for name in TEXT_FIELDS:
+            if name in texts:
+                setattr(pledge, name, nfc(texts[name]))
+        pledge.signing_date = signing_date
+        pledge.save()
+        _event(pledge, PledgeEvent.Kind.EDITED, actor=actor)
+    return pledge
+
+
+def _renumber(pledge: Pledge, items: list[PledgeItem]) -> None:
+    for position, item in enumerate(items, start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+
+
+def item_add(*, actor, pledge: Pledge, text: str) -> PledgeItem:
+    with transaction.atomic():
+        pledge = _locked(pledge)
+        _require_draft(pledge)
+        item = PledgeItem.objects.create(pledge=pledge, position=pledge.items.count() + 1, text=nfc(text))
+        _event(pledge, PledgeEvent.Kind.EDITED, actor=actor, item=item.position, change="added")
+    return item
+
+
+def item_update(*, actor, item: PledgeItem, text: str) -> PledgeItem:
+    with transaction.atomic():
+        pledge = _locked(item.pledge)
+        _require_draft(pledge)
+        item.text = nfc(text)
+        item.save(update_fields=["text"])
+        _event(pledge, PledgeEvent.Kind.EDITED, actor=actor, item=item.position, change="edited")
+    return item
+
+
+def item_move(*, actor, item: PledgeItem, offset: int) -> None:
+    """Move *item* up (-1) or down (+1) in the numbering."""
+    with transaction.atomic():
+        pledge = _locked(item.pledge)
+        _require_draft(pledge)
+        items = list(pledge.items.order_by("position", "id"))
+        index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+        target = index + offset
+        if 0 <= target < len(items):
+            items[index], items[target] = items[target], items[index]
+            _renumber(pledge, items)
+            _event(pledge, PledgeEvent.Kind.EDITED, actor=actor, item=target + 1, change="moved")
+
+
+def item_remove(*, actor, item: PledgeItem) -> None:
+    with transaction.atomic():
+        pledge = _locked(item.pledge)
+        _require_draft(pledge)
+        item.delete()
+        _renumber(pledge, list(pledge.items.order_by("position", "id")))
+        _event(pledge, PledgeEvent.Kind.EDITED, actor=actor, item=item.position, change="removed")
+
+
+# Opening ----------------------------------------------------------------------
+
+
+def frozen_preview(pledge: Pledge) -> tuple[Pledge, list[RequiredSigner], str]:
+    """Return the pledge as it would be frozen now: names on the signing date, signers, hash.
+
+    Nothing is saved; ``pledge_open`` calls this inside its transaction.
+    """
+    term = pledge.term
+    day = pledge.signing_date
+    bloc = term.bloc
+    bloc_name = bloc.name_on(day)
+    pledge.bloc_name = bloc_name
+    pledge.issuing_body = bloc_name.upper()
+    memberships = (
+        Membership.objects.filter(term=term, left_on__isnull=True)
+        .select_related("unit")
+        .prefetch_related("unit__versions")
+        .order_by("order", "id")
+    )
+    signers = [
+        RequiredSigner(
+            pledge=pledge,
+            unit=m.unit,
+            order=position,
+            unit_name=m.unit.name_on(day),
+            head_title=m.unit.head_title_on(day),
+        )
+        for position, m in enumerate(memberships, start=1)
+    ]
+    items = list(pledge.items.order_by("position", "id"))
+    return pledge, signers, content_hash(pledge, items, signers)
+
+
+def pledge_open(*, actor, pledge: Pledge, deadline: datetime.date, expected_hash: str | None = None) -> Pledge:
+    """Freeze the content, fix the required signers and open the pledge for signing.
+
+    *expected_hash* is the hash the officer confirmed; if the draft changed since,
+    opening is refused so that nobody freezes what they did not see.
+    """
+    today = timezone.localdate(clock.now())
+    if deadline < today:
+        raise PledgeError(_("The signing deadline cannot be in the past."), field="deadline")
+    with transaction.atomic():
+        pledge = _locked(pledge)
+        if pledge.status == Status.OPEN:
+            return pledge
+        _refuse_status(pledge, Status.OPEN)
+        if not pledge.items.exists():
+            raise PledgeError(_("Add at least one commitment before opening the pledge."))
+        pledge, signers, digest = frozen_preview(pledge)
+        if not signers:
+            raise PledgeError(_("The year has no members to sign."))
+        if expected_hash is not None and expected_hash != digest:
+            raise PledgeError(_("The draft changed after you reviewed it: review it again before opening."))
+        RequiredSigner.objects.bulk_create(signers)
+        pledge.content_hash, pledge.hash_version = digest, HASH_VERSION
+        pledge.status, pledge.opened_at, pledge.signing_deadline = Status.OPEN, clock.now(), deadline
+        pledge.save()
+        _event(pledge, PledgeEvent.Kind.OPENED, actor=actor, content_hash=digest, deadline=deadline.isoformat())
+    return pledge
+
+
+def recomputed_hash(pledge: Pledge) -> str:
+    """Recompute the frozen pledge's hash from the database."""
+    items = list(pledge.items.order_by("position", "id"))
+    signers = list(pledge.required_signers.order_by("order"))
+    return content_hash(pledge, items, signers)
+
+
+def pledge_cancel(*, actor, pledge: Pledge, reason: str) -> Pledge:
+    """Cancel a draft or open pledge; its signatures stay on record."""
+    reason = nfc(reason)
+    if not reason:
+        raise PledgeError(_("Give the reason for cancelling."), field="reason")
+    with transaction.atomic():
+        pledge = _locked(pledge)
+        if pledge.status == Status.CANCELLED:
+            return pledge
+        _refuse_status(pledge, Status.CANCELLED)
+        pledge.status, pledge.cancelled_at, pledge.cancel_reason = Status.CANCELLED, clock.now(), reason
+        pledge.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+        _event(pledge, PledgeEvent.Kind.CANCELLED, actor=actor, reason=reason)
+    return pledge
+
+
+def signer_excuse(*, actor, pledge: Pledge, signer: RequiredSigner, reason: str) -> RequiredSigner:
+    """Excuse a unit that left the bloc before signing, so that the pledge can complete."""
+    reason = nfc(reason)
+    if not reason:
+        raise PledgeError(_("Give the reason for excusing the unit."), field="reason")
+    with transaction.atomic():
+        pledge = _locked(pledge)
+        if pledge.status != Status.OPEN:
+            _refuse_status(pledge, Status.COMPLETED)
+        signer = RequiredSigner.objects.select_for_update().get(pk=signer.pk, pledge=pledge)
+        if signer.excused_at:
+            return signer
+        if pledge.signatures.filter(unit_id=signer.unit_id).exists():
+            raise PledgeError(_("This unit has signed; it cannot be excused."))
+        still_member = Membership.objects.filter(term=pledge.term, unit_id=signer.unit_id, left_on__isnull=True)
+        if still_member.exists():
+            raise PledgeError(_("Only a unit that has left the bloc can be excused from signing."))
+        signer.excused_at, signer.excused_reason = clock.now(), reason
+        signer.save(update_fields=["excused_at", "excused_reason"])
+        _event(pledge, PledgeEvent.Kind.EXCUSED, actor=actor, unit=signer.unit_name, reason=reason)
+        _complete_if_done(pledge, actor=actor)
+    return signer
+
+
+# Signing ----------------------------------------------------------------------
+
+
+def _complete_if_done(pledge: Pledge, *, actor) -> bool:
+    """Complete *pledge* if every required unit has signed or is excused, exactly once."""
+    waiting = pledge.required_signers.filter(excused_at__isnull=True).exclude(
+        unit_id__in=pledge.signatures.values("unit_id")
+    )
+    if waiting.exists():
+        return False
+    # A conditional update: of two transactions that both get here, one moves the row.
+    now = clock.now()
+    moved = Pledge.objects.filter(pk=pledge.pk, status=Status.OPEN).update(status=Status.COMPLETED, completed_at=now)
+    if moved != 1:
+        return False
+    pledge.status, pledge.completed_at = Status.COMPLETED, now
+    _event(pledge, PledgeEvent.Kind.COMPLETED, actor=actor, content_hash=pledge.content_hash)
+    pledge_id = pledge.pk
+    transaction.on_commit(lambda: after_completion(pledge_id))
+    return True
+
+
+def after_completion(pledge_id: int) -> None:
+    """Follow-up work once a pledge completes, run after commit.
+
+    The hook for the signed PDF (its own issue); a failure here never loses a
+    signature, since the signatures are committed before it runs.
+    """
+    logger.info("pledge %s completed", pledge_id)
+
+
+def _check_open_for(pledge: Pledge, unit_id: int) -> RequiredSigner:
+    if pledge.status != Status.OPEN:
+        _refuse_status(pledge, Status.COMPLETED)
+    signer = pledge.required_signers.filter(unit_id=unit_id).first()
+    if signer is None:
+        raise PledgeError(_("Your unit is not among the signers of this pledge."))
+    if signer.excused_at:
+        raise PledgeError(_("Your unit has been excused from signing this pledge."))
+    return signer
+
+
+def _refuse_second(existing: Signature) -> None:
+    raise PledgeError(
+        _("%(unit)s signed this pledge already, at %(time)s (%(name)s).")
+        % {"unit": existing.unit_name, "time": local_time_text(existing.signed_at), "name": existing.signer_name}
+    )
+
+
+def signature_add(
+    *,
+    actor,
+    pledge: Pledge,
+    kind: str,
+    image_png: bytes,
+    content_hash_seen: str,
+    typed_name: str,
+    form_token: str,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> tuple[Signature, bool]:
+    """Record *actor*'s signature for their unit; return it and whether it is new.
+
+    The same signing form sent twice by the same signer returns the stored
+    signature; any other second signature for the unit is refused.
+    """
+    if kind not in (Signature.Kind.DRAWN, Signature.Kind.TYPED, Signature.Kind.SAVED):
+        raise PledgeError(_("Choose how to sign."))
+    if not (actor.is_active and actor.can_sign and actor.unit_id):
+        raise PledgeError(_("Only a head with signing right can sign for a unit."))
+    try:
+        with transaction.atomic():
+            pledge = _locked(pledge)
+            existing = pledge.signatures.filter(unit_id=actor.unit_id).first()
+            if existing is not None:
+                if existing.signer_id == actor.pk and form_token and existing.form_token == form_token:
+                    return existing, False
+                _refuse_second(existing)
+            _check_open_for(pledge, actor.unit_id)
+            if content_hash_seen != pledge.content_hash or recomputed_hash(pledge) != pledge.content_hash:
+                raise PledgeError(
+                    _("The pledge you read is not the one open for signing now: reload the page and read it again.")
+                )
+            if name_key(typed_name) != name_key(actor.full_name):
+                raise PledgeError(_("The name you typed does not match your full name."), field="typed_name")
+            now = clock.now()
+            day = timezone.localdate(now)
+            unit = actor.unit
+            capacity, capacity_title = actor.capacity_lines(unit.head_title_on(day))
+            signature = Signature(
+                pledge=pledge,
+                unit=unit,
+                signer=actor,
+                unit_name=unit.name_on(day),
+                signer_name=actor.full_name,
+                signer_position=actor.position,
+                capacity=capacity,
+                capacity_title=capacity_title,
+                kind=kind,
+                signed_at=now,
+                ip=ip,
+                user_agent=(user_agent or "")[:400],
+                content_hash=content_hash_seen,
+                form_token=form_token or "",
+            )
+            signature.image.save(f"{uuid.uuid4().hex}.png", ContentFile(image_png), save=False)
+            signature.save()
+            _event(
+                pledge,
+                PledgeEvent.Kind.SIGNED,
+                actor=actor,
+                ip=ip,
+                user_agent=user_agent,
+                unit=signature.unit_name,
+                signature_kind=kind,
+                content_hash=content_hash_seen,
+            )
+            _complete_if_done(pledge, actor=actor)
+    except IntegrityError:
+        # Another request for the same unit won the race: answer as for a second signature.
+        existing = Signature.objects.get(pledge=pledge, unit_id=actor.unit_id)
+        if existing.signer_id == actor.pk and form_token and existing.form_token == form_token:
+            return existing, False
+        _refuse_second(existing)
+    return signature, True
+
+
+def paper_signature_add(
+    *,
+    actor,
+    pledge: Pledge,
+    signer: RequiredSigner,
+    signer_name: str,
+    capacity: str,
+    capacity_title: str,
+    scan: bytes,
+    scan_extension: str,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> Signature:
+    """Record a head's signature made on paper, with the scan of the signed page."""
+    signer_name, capacity, capacity_title = nfc(signer_name), nfc(capacity).upper(), nfc(capacity_title).upper()
+    if not signer_name or not capacity:
+        raise PledgeError(_("Give the signer's full name and signing capacity."))
+    try:
+        with transaction.atomic():
+            pledge = _locked(pledge)
+            existing = pledge.signatures.filter(unit_id=signer.unit_id).first()
+            if existing is not None:
+                _refuse_second(existing)
+            signer = _check_open_for(pledge, signer.unit_id)
+            now = clock.now()
+            signature = Signature(
+                pledge=pledge,
+                unit=signer.unit,
+                signer=None,
+                recorded_by=actor,
+                unit_name=signer.unit.name_on(timezone.localdate(now)),
+                signer_name=signer_name,
+                capacity=capacity,
+                capacity_title=capacity_title,
+                kind=Signature.Kind.PAPER,
+                signed_at=now,
+                ip=ip,
+                user_agent=(user_agent or "")[:400],
+                content_hash=pledge.content_hash,
+            )
+            signature.scan.save(f"{uuid.uuid4().hex}.{scan_extension}", ContentFile(scan), save=False)
+            signature.save()
+            _event(
+                pledge,
+                PledgeEvent.Kind.PAPER_RECORDED,
+                actor=actor,
+                ip=ip,
+                user_agent=user_agent,
+                unit=signature.unit_name,
+                signer=signer_name,
+            )
+            _complete_if_done(pledge, actor=actor)
+    except IntegrityError:
+        _refuse_second(Signature.objects.get(pledge=pledge, unit_id=signer.unit_id))
+    return signature

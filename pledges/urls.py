@@ -1,0 +1,24 @@
+from django.urls import path
+
+import blocs.converters  # noqa: F401  (registers the "id" and "year" converters)
+from pledges import views
+
+app_name = "pledges"
+
+urlpatterns = [
+    path("new/<id:pk>/<year:year>/", views.pledge_create, name="create"),
+    path("<id:pk>/", views.pledge_detail, name="detail"),
+    path("<id:pk>/edit/", views.pledge_edit, name="edit"),
+    path("<id:pk>/items/add/", views.item_add, name="item_add"),
+    path("<id:pk>/items/<id:item_pk>/", views.item_edit, name="item_edit"),
+    path("<id:pk>/items/<id:item_pk>/move/", views.item_move, name="item_move"),
+    path("<id:pk>/items/<id:item_pk>/remove/", views.item_remove, name="item_remove"),
+    path("<id:pk>/open/", views.pledge_open, name="open"),
+    path("<id:pk>/cancel/", views.pledge_cancel, name="cancel"),
+    path("<id:pk>/excuse/<id:signer_pk>/", views.signer_excuse, name="excuse"),
+    path("<id:pk>/sign/", views.pledge_sign, name="sign"),
+    path("<id:pk>/paper/", views.paper_signature, name="paper"),
+    path("signatures/<id:pk>/", views.signature_detail, name="signature"),
+    path("signatures/<id:pk>/image.png", views.signature_image, name="signature_image"),
+    path("signatures/<id:pk>/scan", views.signature_scan, name="signature_scan"),
+]

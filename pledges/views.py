@@ -1,0 +1,304 @@
+"""Thin views of the pledge: access → form → service → redirect."""
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from blocs.access import get_term_for_user
+from pledges import access, services
+from pledges.forms import ItemForm, OpenForm, PaperSignatureForm, PledgeForm, ReasonForm, SignForm
+from pledges.models import Pledge, PledgeItem, RequiredSigner
+
+
+def _run(form, action):
+    """Run the service *action*; on a refusal, show its message on *form* and return None."""
+    try:
+        return action()
+    except services.PledgeError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return None
+
+
+def _client(request) -> dict:
+    return {"ip": request.META.get("REMOTE_ADDR"), "user_agent": request.META.get("HTTP_USER_AGENT", "")}
+
+
+def _document_context(pledge: Pledge) -> dict:
+    """What the document template needs, from the prefetched pledge (no further queries)."""
+    signatures = {s.unit_id: s for s in pledge.signatures.all()}
+    rows = [{"signer": signer, "signature": signatures.get(signer.unit_id)} for signer in pledge.required_signers.all()]
+    return {"pledge": pledge, "items": list(pledge.items.all()), "rows": rows}
+
+
+@login_required
+def pledge_create(request, pk, year):
+    term = get_term_for_user(request.user, pk, year, for_edit=True)
+    form = PledgeForm(request.POST or None, initial={"place": term.bloc.province.name, "signing_date": None})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        pledge = _run(form, lambda: services.pledge_create(actor=request.user, term=term, **data))
+        if pledge:
+            messages.success(request, _("Draft pledge created: add its commitments."))
+            return redirect("pledges:edit", pk=pledge.pk)
+    return render(request, "blocs/form.html", {"form": form, "title": _("New pledge for %(term)s") % {"term": term}})
+
+
+@login_required
+def pledge_detail(request, pk):
+    """The pledge as it prints, with who has signed and the actions of each role."""
+    pledge = access.get_pledge_for_user(request.user, pk, queryset=Pledge.objects.for_document())
+    context = _document_context(pledge)
+    if pledge.status == Pledge.Status.DRAFT:
+        pledge, signers, digest = services.frozen_preview(pledge)
+        context["rows"] = [{"signer": signer, "signature": None} for signer in signers]
+        context["preview_hash"] = digest
+    context["roles"] = pledge.roles
+    context["my_signature"] = next(
+        (row["signature"] for row in context["rows"] if row["signer"].unit_id == request.user.unit_id), None
+    )
+    context["signed_count"] = sum(1 for row in context["rows"] if row["signature"])
+    context["events"] = list(pledge.events.select_related("actor").order_by("-created_at", "-id")[:100])
+    return render(request, "pledges/detail.html", context)
+
+
+@login_required
+def pledge_edit(request, pk):
+    pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
+    if pledge.is_frozen:
+        messages.info(request, _("This pledge is frozen: its content cannot change."))
+        return redirect(pledge)
+    initial = {name: getattr(pledge, name) for name in (*services.TEXT_FIELDS, "signing_date")}
+    form = PledgeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda: services.pledge_update(actor=request.user, pledge=pledge, **form.cleaned_data)):
+            messages.success(request, _("Saved."))
+            return redirect("pledges:edit", pk=pledge.pk)
+    return render(
+        request,
+        "pledges/edit.html",
+        {"pledge": pledge, "form": form, "items": list(pledge.items.all()), "item_form": ItemForm()},
+    )
+
+
+@require_POST
+@login_required
+def item_add(request, pk):
+    pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
+    form = ItemForm(request.POST)
+    if form.is_valid() and _run(
+        form, lambda: services.item_add(actor=request.user, pledge=pledge, text=form.cleaned_data["text"])
+    ):
+        messages.success(request, _("Commitment added."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("pledges:edit", pk=pledge.pk)
+
+
+@login_required
+def item_edit(request, pk, item_pk):
+    pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
+    item = get_object_or_404(PledgeItem, pk=item_pk, pledge=pledge)
+    form = ItemForm(request.POST or None, initial={"text": item.text})
+    if request.method == "POST" and form.is_valid():
+        if _run(form, lambda: services.item_update(actor=request.user, item=item, text=form.cleaned_data["text"])):
+            return redirect("pledges:edit", pk=pledge.pk)
+    title = _("Commitment %(number)s") % {"number": item.position}
+    return render(request, "blocs/form.html", {"form": form, "title": title, "back": pledge.get_absolute_url()})
+
+
+@require_POST
+@login_required
+def item_move(request, pk, item_pk):
+    pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
+    item = get_object_or_404(PledgeItem, pk=item_pk, pledge=pledge)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    try:
+        services.item_move(actor=request.user, item=item, offset=offset)
+    except services.PledgeError as error:
+        messages.error(request, error.message)
+    return redirect("pledges:edit", pk=pledge.pk)
+
+
+@require_POST
+@login_required
+def item_remove(request, pk, item_pk):
+    pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
+    item = get_object_or_404(PledgeItem, pk=item_pk, pledge=pledge)
+    try:
+        services.item_remove(actor=request.user, item=item)
+    except services.PledgeError as error:
+        messages.error(request, error.message)
+    return redirect("pledges:edit", pk=pledge.pk)
+
+
+@login_required
+def pledge_open(request, pk):
+    """Show what will be frozen and its hash; open on confirmation."""
+    pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
+    if pledge.status != Pledge.Status.DRAFT:
+        messages.info(request, _("This pledge is no longer a draft."))
+        return redirect(pledge)
+    pledge, signers, digest = services.frozen_preview(pledge)
+    form = OpenForm(request.POST or None, initial={"content_hash": digest})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        opened = _run(
+            form,
+            lambda: services.pledge_open(
+                actor=request.user, pledge=pledge, deadline=data["deadline"], expected_hash=data["content_hash"]
+            ),
+        )
+        if opened:
+            messages.success(request, _("The pledge is open for signing."))
+            return redirect(opened)
+    context = {
+        "pledge": pledge,
+        "items": list(pledge.items.all()),
+        "rows": [{"signer": s, "signature": None} for s in signers],
+        "digest": digest,
+        "form": form,
+    }
+    return render(request, "pledges/open.html", context)
+
+
+@login_required
+def pledge_cancel(request, pk):
+    pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            form, lambda: services.pledge_cancel(actor=request.user, pledge=pledge, reason=form.cleaned_data["reason"])
+        ):
+            messages.success(request, _("The pledge has been cancelled."))
+            return redirect(pledge)
+    return render(
+        request,
+        "blocs/form.html",
+        {"form": form, "title": _("Cancel %(title)s") % {"title": pledge.title}, "back": pledge.get_absolute_url()},
+    )
+
+
+@login_required
+def signer_excuse(request, pk, signer_pk):
+    pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
+    signer = get_object_or_404(RequiredSigner, pk=signer_pk, pledge=pledge)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = _run(
+            form,
+            lambda: services.signer_excuse(
+                actor=request.user, pledge=pledge, signer=signer, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if done:
+            messages.success(request, _("%(unit)s is excused from signing.") % {"unit": signer.unit_name})
+            return redirect(pledge)
+    title = _("Excuse %(unit)s from signing") % {"unit": signer.unit_name}
+    return render(request, "blocs/form.html", {"form": form, "title": title, "back": pledge.get_absolute_url()})
+
+
+@login_required
+def pledge_sign(request, pk):
+    """The signing page: the frozen document, the capacity, the name check and the signature."""
+    pledge, signer = access.get_pledge_for_signing(request.user, pk, queryset=Pledge.objects.for_document())
+    existing = next((s for s in pledge.signatures.all() if s.unit_id == request.user.unit_id), None)
+    initial = {"content_hash": pledge.content_hash, "form_token": secrets.token_urlsafe(24)}
+    form = SignForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = _run(
+            form,
+            lambda: services.signature_add(
+                actor=request.user,
+                pledge=pledge,
+                kind=data["method"],
+                image_png=data["png"],
+                content_hash_seen=data["content_hash"],
+                typed_name=data["typed_name"],
+                form_token=data["form_token"],
+                **_client(request),
+            ),
+        )
+        if result:
+            signature, created = result
+            if created:
+                messages.success(request, _("Your signature has been recorded."))
+            return redirect("pledges:signature", pk=signature.pk)
+    unit = request.user.unit
+    capacity = request.user.capacity_lines(unit.head_title_on(timezone.localdate()) if unit else "")
+    context = _document_context(pledge) | {
+        "form": form,
+        "signer": signer,
+        "existing": existing,
+        "capacity": capacity,
+        "can_sign_now": pledge.status == Pledge.Status.OPEN and signer is not None and existing is None,
+    }
+    return render(request, "pledges/sign.html", context)
+
+
+@login_required
+def signature_detail(request, pk):
+    """The confirmation of one signature: who, when (Asia/Ho_Chi_Minh) and the hash seen."""
+    signature = access.get_signature_for_user(request.user, pk)
+    return render(request, "pledges/signature.html", {"signature": signature, "pledge": signature.pledge})
+
+
+@login_required
+def paper_signature(request, pk):
+    pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
+    signers = pledge.required_signers.filter(excused_at__isnull=True).exclude(
+        unit_id__in=pledge.signatures.values("unit_id")
+    )
+    form = PaperSignatureForm(request.POST or None, request.FILES or None, signers=signers)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        signature = _run(
+            form,
+            lambda: services.paper_signature_add(
+                actor=request.user,
+                pledge=pledge,
+                signer=data["signer"],
+                signer_name=data["signer_name"],
+                capacity=data["capacity"],
+                capacity_title=data["capacity_title"],
+                scan=data["scan"],
+                scan_extension=form.scan_extension,
+                **_client(request),
+            ),
+        )
+        if signature:
+            messages.success(request, _("Paper signature recorded."))
+            return redirect(pledge)
+    title = _("Record a paper signature")
+    return render(request, "pledges/paper.html", {"form": form, "title": title, "pledge": pledge})
+
+
+def _private_file(field, content_type: str) -> FileResponse:
+    if not field:
+        raise Http404(_("No such file."))
+    response = FileResponse(field.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def signature_image(request, pk):
+    signature = access.get_signature_for_user(request.user, pk)
+    return _private_file(signature.image, "image/png")
+
+
+@login_required
+def signature_scan(request, pk):
+    signature = access.get_signature_for_user(request.user, pk)
+    if not access.get_pledge_for_user(request.user, signature.pledge_id).roles.can_edit:
+        raise Http404(_("No such file."))
+    name = signature.scan.name or ""
+    content_type = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}.get(name.rsplit(".", 1)[-1])
+    return _private_file(signature.scan, content_type or "application/octet-stream")
