@@ -1,0 +1,76 @@
+"""Query counts of the signing and progress pages, pinned; they do not grow with the members."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from blocs import services as bloc_services
+from pledges import services
+from tests.conftest import make_user
+from tests.pledges.conftest import sign
+
+
+@pytest.fixture
+def build(db):
+    def build(members: int):
+        province = bloc_services.province_create(actor=None, code="NDH", name="Nam Định")
+        board = make_user("board", province=province)
+        bloc = bloc_services.bloc_create(actor=board, province=province, kind="khoi", code="B", name="Khối")
+        units = [
+            bloc_services.unit_create(
+                actor=board, province=province, code=f"U{i}", name=f"Sở số {i}", head_title="Giám đốc"
+            )
+            for i in range(members)
+        ]
+        term = bloc_services.term_create(
+            actor=board, bloc=bloc, year=2022, units=units, chair=units[0], vice_chair=units[1]
+        )
+        pledge = services.pledge_create(
+            actor=board,
+            term=term,
+            place="Nam Định",
+            signing_date=datetime.date(2022, 3, 30),
+            items=[f"Nội dung {i}" for i in range(8)],
+        )
+        pledge = services.pledge_open(actor=board, pledge=pledge, deadline=datetime.date(2099, 1, 1))
+        heads = [make_user(f"head{i}", unit=unit, can_sign=True) for i, unit in enumerate(units)]
+        for head in heads[1 : members - 1]:  # everybody but the first and the last has signed
+            sign(pledge, head, token=head.username)
+        return pledge, heads
+
+    return build
+
+
+# The signing page, as a head who has not signed yet:
+#  1. the session  2. the user with unit and province  3. the pledge with term, bloc, province
+#  4. the items  5. the required signers with units  6. the signatures with signers
+#  7. the term (access)  8. the term's member unit ids (access)  9. the unit's name versions (capacity title)
+SIGN_PAGE_QUERIES = 9
+
+
+@pytest.mark.parametrize("members", [3, 15])
+def test_signing_page_query_count(client, build, django_assert_num_queries, members):
+    pledge, heads = build(members)
+    client.force_login(heads[0])
+    with django_assert_num_queries(SIGN_PAGE_QUERIES):
+        response = client.get(reverse("pledges:sign", kwargs={"pk": pledge.pk}))
+    assert response.context["can_sign_now"] and len(response.context["rows"]) == members
+
+
+# The progress page (the pledge with its signers), as the board:
+#  1. the session  2. the user  3. the pledge with term, bloc, province  4. the items
+#  5. the required signers with units  6. the signatures with signers  7. the term (access)
+#  8. all provinces (the board's scope)  9. the events with their actors
+PROGRESS_PAGE_QUERIES = 9
+
+
+@pytest.mark.parametrize("members", [3, 15])
+def test_progress_page_query_count(client, build, django_assert_num_queries, members):
+    pledge, heads = build(members)
+    from accounts.models import User
+
+    client.force_login(User.objects.get(username="board"))
+    with django_assert_num_queries(PROGRESS_PAGE_QUERIES):
+        response = client.get(reverse("pledges:detail", kwargs={"pk": pledge.pk}))
+    assert response.context["signed_count"] == members - 2
