@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
 
 from accounts.models import User
 from blocs import services
@@ -129,3 +130,31 @@ def cast(db) -> Cast:
 
 
 JAN_1 = datetime.date(2022, 1, 1)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def end_server_sessions(django_db_setup, django_db_blocker):
+    """End the live server's leftover PostgreSQL sessions before the test database is dropped.
+
+    The live server's request threads outlive the test; without this the drop
+    fails with "database is being accessed by other users".
+    """
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )

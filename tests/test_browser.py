@@ -2,38 +2,11 @@
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from playwright.sync_api import sync_playwright
 
 from blocs.models import Bloc
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def end_server_sessions(django_db_setup, django_db_blocker):
-    """End the live server's leftover PostgreSQL sessions before the test database is dropped.
-
-    The live server's request threads outlive the test; without this the drop
-    fails with "database is being accessed by other users".
-    """
-    yield
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture
