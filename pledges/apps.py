@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PledgesConfig(AppConfig):
     name = "pledges"
     verbose_name = _("Emulation pledges")
+
+    def ready(self):
+        from pledges import checks  # noqa: F401  (registers the font check)

@@ -355,6 +355,24 @@ def _refuse_second(existing: Signature) -> None:
 
 
 def signature_add(
+    *, actor, pledge: Pledge, ip: str | None = None, user_agent: str = "", **kwargs
+) -> tuple[Signature, bool]:
+    """Record *actor*'s signature for their unit; return it and whether it is new.
+
+    The same signing form sent twice by the same signer returns the stored
+    signature; any other second signature for the unit is refused. A refusal
+    is written to the audit trail after the failed transaction rolled back.
+    """
+    try:
+        return _signature_add(actor=actor, pledge=pledge, ip=ip, user_agent=user_agent, **kwargs)
+    except PledgeError as error:
+        _event(
+            pledge, PledgeEvent.Kind.SIGNATURE_REFUSED, actor=actor, ip=ip, user_agent=user_agent, reason=error.message
+        )
+        raise
+
+
+def _signature_add(
     *,
     actor,
     pledge: Pledge,
@@ -366,11 +384,6 @@ def signature_add(
     ip: str | None = None,
     user_agent: str = "",
 ) -> tuple[Signature, bool]:
-    """Record *actor*'s signature for their unit; return it and whether it is new.
-
-    The same signing form sent twice by the same signer returns the stored
-    signature; any other second signature for the unit is refused.
-    """
     if kind not in (Signature.Kind.DRAWN, Signature.Kind.TYPED, Signature.Kind.SAVED):
         raise PledgeError(_("Choose how to sign."))
     if not (actor.is_active and actor.can_sign and actor.unit_id):

@@ -77,3 +77,17 @@ def test_provinces_do_not_see_each_other(client, db):
     client.force_login(User.objects.get(username="bandtk.ninhbinh"))
     codes = {b.province.code for b in client.get(reverse("blocs:bloc_list")).context["blocs"]}
     assert codes == {"NDH", "NBH"}
+
+
+def test_seed_demo_has_the_completed_2022_pledge_and_one_to_sign(db):
+    from pledges.models import Pledge
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    pledge = Pledge.objects.get(term__bloc__province__code="NDH", term__year=2022)
+    assert pledge.status == "completed" and pledge.items.count() == 8
+    signed = list(pledge.signatures.order_by("signed_at"))
+    assert len(signed) == 8 and {s.signed_at.year for s in signed} == {2022}
+    assert signed[0].unit_name == "Sở Khoa học và Công nghệ"
+    assert timezone.localtime(pledge.completed_at).date() == datetime.date(2022, 3, 30)
+    current = Pledge.objects.get(term__bloc__province__code="NBH")
+    assert current.status == "open" and current.signing_deadline > timezone.localdate()

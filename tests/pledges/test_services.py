@@ -287,3 +287,27 @@ def test_signatures_and_events_are_append_only(cast, pledge, heads):
         signature.delete()
     with pytest.raises(ValueError):
         PledgeEvent.objects.first().delete()
+
+
+def test_refused_signature_is_in_the_audit_trail(cast, pledge, heads):
+    with pytest.raises(PledgeError):
+        sign(pledge, heads["member"], typed_name="Ai đó")
+    event = PledgeEvent.objects.filter(pledge=pledge).last()
+    assert (event.kind, event.actor, event.ip) == ("signature_refused", heads["member"], "127.0.0.1")
+    assert "does not match" in event.details["reason"]
+
+
+def test_cancel_is_refused_after_completion(cast, pledge, heads):
+    for key, head in heads.items():
+        sign(pledge, head, token=key)
+    with pytest.raises(PledgeError, match="completed"):
+        services.pledge_cancel(actor=cast.board, pledge=pledge, reason="Muộn")
+
+
+def test_font_check_fails_clearly_without_the_font(settings, tmp_path):
+    from pledges.checks import fonts_installed
+
+    assert fonts_installed(None) == []
+    settings.FONT_DIR = tmp_path
+    errors = fonts_installed(None)
+    assert errors[0].id == "pledges.E001" and "fonts-liberation2" in errors[0].hint
