@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from accounts import access, services
 from accounts.forms import InviteForm
 from blocs.access import board_province_ids, writable_provinces
+from blocs.errors import ServiceError, run_service
 from blocs.models import Unit
-from blocs.services import RegistryError
 from pledges.forms import SavedSignatureForm
 
 
@@ -32,8 +32,9 @@ def user_invite(request):
     form = InviteForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = services.user_invite(
+        user = run_service(
+            form,
+            lambda: services.user_invite(
                 actor=request.user,
                 province=data["unit"].province if data["unit"] else province,
                 username=data["username"],
@@ -43,10 +44,9 @@ def user_invite(request):
                 position=data["position"],
                 can_sign=data["can_sign"],
                 site_url=settings.SITE_URL,
-            )
-        except RegistryError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
+            ),
+        )
+        if user:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
             return redirect("accounts:user_list")
     return render(request, "blocs/form.html", {"form": form, "title": _("Invite a user")})
@@ -59,7 +59,7 @@ def user_deactivate(request, pk):
     province = target.province or (target.unit.province if target.unit else None)
     try:
         services.user_deactivate(actor=request.user, user=target, province=province)
-    except RegistryError as error:
+    except ServiceError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("%(name)s can no longer log in.") % {"name": target.full_name})

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from blocs.errors import ServiceError
 from blocs.models import (
     Bloc,
     BlocName,
@@ -26,13 +27,8 @@ from blocs.models import (
 from blocs.text import nfc
 
 
-class RegistryError(Exception):
+class RegistryError(ServiceError):
     """A rule of the registry refused the change; the message says which."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def _event(*, actor, province, kind, summary, bloc=None, term=None, unit=None, **details) -> Event:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blocs import access, services
+from blocs.errors import run_service
 from blocs.forms import (
     BlocEditForm,
     BlocForm,
@@ -28,15 +29,6 @@ from blocs.forms import (
 from blocs.models import Bloc, Event, Membership, Term, Unit
 from blocs.text import fold
 from pledges.models import Pledge
-
-
-def _run(form, action):
-    """Run the service *action*; on a refusal, show its message on *form* and return None."""
-    try:
-        return action()
-    except services.RegistryError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return None
 
 
 def _province_for_create(request, form):
@@ -135,7 +127,7 @@ def bloc_create(request):
     form = BlocForm(request.POST or None, provinces=provinces, blocs=visible)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        bloc = _run(
+        bloc = run_service(
             form,
             lambda: services.bloc_create(
                 actor=request.user,
@@ -186,7 +178,7 @@ def bloc_edit(request, pk):
     form = BlocEditForm(request.POST or None, initial=initial, blocs=visible)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _run(
+        done = run_service(
             form,
             lambda: services.bloc_update(
                 actor=request.user,
@@ -210,7 +202,9 @@ def bloc_rename(request, pk):
     form = BlocRenameForm(request.POST or None, initial={"name": bloc.name})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(form, lambda: services.bloc_rename(actor=request.user, bloc=bloc, on=data["on"], name=data["name"])):
+        if run_service(
+            form, lambda: services.bloc_rename(actor=request.user, bloc=bloc, on=data["on"], name=data["name"])
+        ):
             messages.success(request, _("Bloc renamed."))
             return redirect(bloc)
     return render(
@@ -234,7 +228,7 @@ def term_create(request, pk):
     form = TermCreateForm(request.POST or None, units=units, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        term = _run(
+        term = run_service(
             form,
             lambda: services.term_create(
                 actor=request.user,
@@ -306,7 +300,7 @@ def membership_add(request, pk, year):
     form = MembershipAddForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
+        if run_service(
             form,
             lambda: services.membership_add(
                 actor=request.user, term=term, unit=data["unit"], joined_on=data["joined_on"]
@@ -328,7 +322,7 @@ def membership_end(request, pk, year, membership_pk):
     form = MembershipEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
+        if run_service(
             form,
             lambda: services.membership_end(
                 actor=request.user, membership=membership, left_on=data["left_on"], reason=data["reason"]
@@ -360,7 +354,7 @@ def term_roles(request, pk, year):
     form = RolesForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _run(
+        done = run_service(
             form,
             lambda: services.term_assign_roles(
                 actor=request.user,
@@ -392,7 +386,7 @@ def term_acting(request, pk, year):
     form = ViceChairActingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
+        if run_service(
             form,
             lambda: services.term_set_vice_chair_acting(
                 actor=request.user, term=term, acting=data["acting"], reason=data["reason"]
@@ -423,7 +417,7 @@ def term_rollover(request, pk, year):
         # Keep the rotation order of the proposal; units added by hand go last.
         order = {u.pk: i for i, u in enumerate(proposal.units)}
         chosen = sorted(data["units"], key=lambda u: (order.get(u.pk, len(order)), u.name))
-        new_term = _run(
+        new_term = run_service(
             form,
             lambda: services.term_rollover(
                 actor=request.user,
@@ -471,7 +465,7 @@ def unit_create(request):
     form = UnitForm(request.POST or None, provinces=access.writable_provinces(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        unit = _run(
+        unit = run_service(
             form,
             lambda: services.unit_create(
                 actor=request.user,
@@ -506,7 +500,9 @@ def unit_edit(request, pk):
     unit = access.get_unit_for_user(request.user, pk)
     form = UnitCodeForm(request.POST or None, initial={"code": unit.code})
     if request.method == "POST" and form.is_valid():
-        if _run(form, lambda: services.unit_update(actor=request.user, unit=unit, code=form.cleaned_data["code"])):
+        if run_service(
+            form, lambda: services.unit_update(actor=request.user, unit=unit, code=form.cleaned_data["code"])
+        ):
             messages.success(request, _("Unit saved."))
             return redirect(unit)
     return render(request, "blocs/form.html", {"form": form, "title": unit.name, "back": unit.get_absolute_url()})
@@ -519,7 +515,7 @@ def unit_rename(request, pk):
     form = UnitRenameForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _run(
+        done = run_service(
             form,
             lambda: services.unit_rename(
                 actor=request.user,
@@ -548,7 +544,7 @@ def unit_merge(request, pk):
     form = UnitMergeForm(request.POST or None, units=candidates)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _run(
+        done = run_service(
             form,
             lambda: (
                 services.unit_merge(actor=request.user, sources=list(data["sources"]), target=unit, on=data["on"])
@@ -571,7 +567,9 @@ def unit_close(request, pk):
     form = UnitCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(form, lambda: services.unit_close(actor=request.user, unit=unit, on=data["on"], reason=data["reason"])):
+        if run_service(
+            form, lambda: services.unit_close(actor=request.user, unit=unit, on=data["on"], reason=data["reason"])
+        ):
             messages.success(request, _("Saved."))
             return redirect(unit)
     return render(

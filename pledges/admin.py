@@ -1,19 +1,11 @@
 from django.contrib import admin
 
-from blocs.admin import StateByServicesAdmin
+from blocs.admin import ReadOnlyInline, StateByServicesAdmin
 from pledges.models import Pledge, PledgeEvent, PledgeItem, RequiredSigner, Signature
 
 
-class ItemInline(admin.TabularInline):
+class ItemInline(ReadOnlyInline):
     model = PledgeItem
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Pledge)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from blocs.errors import ServiceError
 from blocs.models import Membership, Term
 from blocs.text import nfc
 from pledges import clock
@@ -36,13 +37,8 @@ TRANSITIONS = {
 TEXT_FIELDS = ("title", "place", "legal_grounds", "introduction", "slogan", "implementation")
 
 
-class PledgeError(Exception):
+class PledgeError(ServiceError):
     """A rule of the pledge refused the change; the message says which."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def _event(pledge, kind, *, actor=None, ip=None, user_agent="", **details) -> PledgeEvent:

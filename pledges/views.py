@@ -11,18 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from blocs.access import get_term_for_user
+from blocs.errors import run_service
 from pledges import access, services
 from pledges.forms import ItemForm, OpenForm, PaperSignatureForm, PledgeForm, ReasonForm, SignForm
 from pledges.models import Pledge, PledgeItem, RequiredSigner
-
-
-def _run(form, action):
-    """Run the service *action*; on a refusal, show its message on *form* and return None."""
-    try:
-        return action()
-    except services.PledgeError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return None
 
 
 def _client(request) -> dict:
@@ -42,7 +34,7 @@ def pledge_create(request, pk, year):
     form = PledgeForm(request.POST or None, initial={"place": term.bloc.province.name, "signing_date": None})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        pledge = _run(form, lambda: services.pledge_create(actor=request.user, term=term, **data))
+        pledge = run_service(form, lambda: services.pledge_create(actor=request.user, term=term, **data))
         if pledge:
             messages.success(request, _("Draft pledge created: add its commitments."))
             return redirect("pledges:edit", pk=pledge.pk)
@@ -76,7 +68,7 @@ def pledge_edit(request, pk):
     initial = {name: getattr(pledge, name) for name in (*services.TEXT_FIELDS, "signing_date")}
     form = PledgeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if _run(form, lambda: services.pledge_update(actor=request.user, pledge=pledge, **form.cleaned_data)):
+        if run_service(form, lambda: services.pledge_update(actor=request.user, pledge=pledge, **form.cleaned_data)):
             messages.success(request, _("Saved."))
             return redirect("pledges:edit", pk=pledge.pk)
     return render(
@@ -91,7 +83,7 @@ def pledge_edit(request, pk):
 def item_add(request, pk):
     pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
     form = ItemForm(request.POST)
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form, lambda: services.item_add(actor=request.user, pledge=pledge, text=form.cleaned_data["text"])
     ):
         messages.success(request, _("Commitment added."))
@@ -106,7 +98,9 @@ def item_edit(request, pk, item_pk):
     item = get_object_or_404(PledgeItem, pk=item_pk, pledge=pledge)
     form = ItemForm(request.POST or None, initial={"text": item.text})
     if request.method == "POST" and form.is_valid():
-        if _run(form, lambda: services.item_update(actor=request.user, item=item, text=form.cleaned_data["text"])):
+        if run_service(
+            form, lambda: services.item_update(actor=request.user, item=item, text=form.cleaned_data["text"])
+        ):
             return redirect("pledges:edit", pk=pledge.pk)
     title = _("Commitment %(number)s") % {"number": item.position}
     return render(request, "blocs/form.html", {"form": form, "title": title, "back": pledge.get_absolute_url()})
@@ -148,7 +142,7 @@ def pledge_open(request, pk):
     form = OpenForm(request.POST or None, initial={"content_hash": digest})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        opened = _run(
+        opened = run_service(
             form,
             lambda: services.pledge_open(
                 actor=request.user, pledge=pledge, deadline=data["deadline"], expected_hash=data["content_hash"]
@@ -172,7 +166,7 @@ def pledge_cancel(request, pk):
     pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(
+        if run_service(
             form, lambda: services.pledge_cancel(actor=request.user, pledge=pledge, reason=form.cleaned_data["reason"])
         ):
             messages.success(request, _("The pledge has been cancelled."))
@@ -190,7 +184,7 @@ def signer_excuse(request, pk, signer_pk):
     signer = get_object_or_404(RequiredSigner, pk=signer_pk, pledge=pledge)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _run(
+        done = run_service(
             form,
             lambda: services.signer_excuse(
                 actor=request.user, pledge=pledge, signer=signer, reason=form.cleaned_data["reason"]
@@ -212,7 +206,7 @@ def pledge_sign(request, pk):
     form = SignForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        result = _run(
+        result = run_service(
             form,
             lambda: services.signature_add(
                 actor=request.user,
@@ -258,7 +252,7 @@ def paper_signature(request, pk):
     form = PaperSignatureForm(request.POST or None, request.FILES or None, signers=signers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        signature = _run(
+        signature = run_service(
             form,
             lambda: services.paper_signature_add(
                 actor=request.user,

@@ -131,6 +131,18 @@ def cast(db) -> Cast:
 
 JAN_1 = datetime.date(2022, 1, 1)
 
+# The members of the seed bloc in 2022, in rotation order, as seed_demo creates them.
+SEED_2022_NAMES = [
+    "Sở Khoa học và Công nghệ",
+    "Sở Lao động - Thương binh và Xã hội",
+    "Ban Dân tộc",
+    "Đài Phát thanh và Truyền hình tỉnh",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Thông tin và Truyền thông",
+    "Sở Văn hóa và Thể thao",
+    "Sở Y tế",
+]
+
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
