@@ -13,7 +13,7 @@ serve=1
 say() { printf '\n== %s\n' "$*"; }
 
 # 1. Debian packages ---------------------------------------------------------
-debian_packages="gettext fonts-liberation2 ${EXTRA_DEBIAN_PACKAGES:-}"
+debian_packages="gettext fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 ${EXTRA_DEBIAN_PACKAGES:-}"
 command -v npm >/dev/null 2>&1 || debian_packages="$debian_packages nodejs npm"
 python=$(command -v python3.11 || command -v python3)
 "$python" -c "import venv, ensurepip" 2>/dev/null || debian_packages="$debian_packages python3-venv"
@@ -57,6 +57,8 @@ fi
 mkdir -p var
 .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=var -v0
 .venv/bin/python manage.py migrate --no-input -v0
+# A self-signed development seal, unless a real one is configured (SEAL_PKCS12).
+[ -n "${SEAL_PKCS12:-}" ] || .venv/bin/python manage.py make_dev_seal --if-missing
 .venv/bin/python manage.py seed_demo
 
 if [ "$serve" = 1 ]; then

@@ -184,6 +184,15 @@ CONTENT_SECURITY_POLICY = {
 # fonts-liberation2). Loaded by file; a system check fails when it is missing.
 FONT_DIR = Path(os.environ.get("FONT_DIR", "/usr/share/fonts/truetype/liberation2"))
 
+# The organisation certificate that seals completed pledges (PKCS#12). Without
+# one, the set-up makes a self-signed development certificate under var/seal/.
+SEAL_PKCS12 = Path(os.environ.get("SEAL_PKCS12", BASE_DIR / "var" / "seal" / "dev-seal.p12"))
+SEAL_PASSPHRASE = os.environ.get("SEAL_PASSPHRASE", "development-only")
+# PEM files of the roots a seal or a head's digital signature is trusted against.
+SEAL_TRUST_ROOTS = env_list("SEAL_TRUST_ROOTS", str(BASE_DIR / "var" / "seal" / "dev-root.pem"))
+# The last signer waits at most this long for the signed PDF; after that it stays pending.
+PDF_TIME_LIMIT = float(os.environ.get("PDF_TIME_LIMIT", "20"))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -192,4 +201,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

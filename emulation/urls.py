@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("blocs/", include("blocs.urls")),
     path("pledges/", include("pledges.urls")),
+    path("verify/", include("pledges.verify_urls")),
     path("admin/", admin.site.urls),
 ]

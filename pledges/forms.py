@@ -128,3 +128,16 @@ class SavedSignatureForm(forms.Form):
         if upload.size > images.MAX_SIGNATURE_BYTES:
             raise ValidationError(_("The signature image is too large (at most 512 KB)."))
         return images.clean_signature_png(upload.read())
+
+
+class VerifyUploadForm(forms.Form):
+    document = forms.FileField(label=_("PDF file to check"))
+
+    def clean_document(self):
+        upload = self.cleaned_data["document"]
+        if upload.size > 30 * 1024 * 1024:
+            raise ValidationError(_("The file is too large (at most 30 MB)."))
+        data = upload.read()
+        if not data.startswith(b"%PDF-"):
+            raise ValidationError(_("This is not a PDF file."))
+        return data

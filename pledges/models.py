@@ -62,6 +62,18 @@ class Pledge(models.Model):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=255, blank=True)
+    # The public verification code, printed on every page (set when the pledge opens).
+    verification_code = models.CharField(_("verification code"), max_length=16, null=True, blank=True, unique=True)
+
+    class PdfStatus(models.TextChoices):
+        NONE = "none", _("Not produced")
+        PENDING = "pending", _("Pending")
+        READY = "ready", _("Ready")
+
+    pdf_status = models.CharField(_("signed PDF"), max_length=10, choices=PdfStatus.choices, default=PdfStatus.NONE)
+    pdf_file = models.FileField(storage=private_storage, upload_to="pledge-pdfs/", blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 of the signed PDF"), max_length=64, blank=True)
+    pdf_error = models.CharField(_("last PDF error"), max_length=500, blank=True)
 
     objects = PledgeQuerySet.as_manager()
 

@@ -7,6 +7,8 @@ with a message a person can read; nothing half-written stays.
 
 import datetime
 import logging
+import secrets
+import threading
 import uuid
 
 from django.core.files.base import ContentFile
@@ -247,11 +249,21 @@ def pledge_open(*, actor, pledge: Pledge, deadline: datetime.date, expected_hash
         if expected_hash is not None and expected_hash != digest:
             raise PledgeError(_("The draft changed after you reviewed it: review it again before opening."))
         RequiredSigner.objects.bulk_create(signers)
+        pledge.verification_code = new_verification_code()
         pledge.content_hash, pledge.hash_version = digest, HASH_VERSION
         pledge.status, pledge.opened_at, pledge.signing_deadline = Status.OPEN, clock.now(), deadline
         pledge.save()
         _event(pledge, PledgeEvent.Kind.OPENED, actor=actor, content_hash=digest, deadline=deadline.isoformat())
     return pledge
+
+
+def new_verification_code() -> str:
+    """Return a fresh code for the verification page: 10 characters, easy to type."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I
+    while True:
+        code = "".join(secrets.choice(alphabet) for _ in range(10))
+        if not Pledge.objects.filter(verification_code=code).exists():
+            return code
 
 
 def recomputed_hash(pledge: Pledge) -> str:
@@ -326,10 +338,14 @@ def _complete_if_done(pledge: Pledge, *, actor) -> bool:
 def after_completion(pledge_id: int) -> None:
     """Follow-up work once a pledge completes, run after commit.
 
-    The hook for the signed PDF (its own issue); a failure here never loses a
+    Produce the signed PDF under a time limit; a failure here never loses a
     signature, since the signatures are committed before it runs.
     """
     logger.info("pledge %s completed", pledge_id)
+    try:
+        pledge_pdf_produce(pledge_id)
+    except Exception:  # the PDF stays pending: the chair retries, or the cron does
+        logger.exception("the PDF of pledge %s is pending", pledge_id)
 
 
 def _check_open_for(pledge: Pledge, unit_id: int) -> RequiredSigner:
@@ -496,3 +512,66 @@ def paper_signature_add(
     except IntegrityError:
         _refuse_second(Signature.objects.get(pledge=pledge, unit_id=signer.unit_id))
     return signature
+
+
+# The signed PDF ------------------------------------------------------------------
+
+
+def run_with_time_limit(function, seconds: float):
+    """Run *function* in a worker thread; raise TimeoutError if it has not returned in *seconds*.
+
+    A worker that overruns is abandoned (it holds no database connection: only
+    pure rendering runs there), so the caller never waits longer than the limit.
+    """
+    outcome = {}
+
+    def work():
+        try:
+            outcome["value"] = function()
+        except BaseException as error:  # handed back to the caller
+            outcome["error"] = error
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise TimeoutError(f"gave up after {seconds:g} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def pledge_pdf_produce(pledge_id: int, *, time_limit: float | None = None) -> Pledge:
+    """Render, seal and store the final PDF of a completed pledge, once.
+
+    Reads the data here, renders and seals under *time_limit* in a worker, and
+    stores the file with its SHA-256. A failure or a time-out leaves the PDF
+    pending with the error recorded; the pledge and its signatures are untouched.
+    """
+    from django.conf import settings
+    from django.core.files.storage import storages
+
+    from pledges import pdf
+
+    pledge = Pledge.objects.for_document().get(pk=pledge_id)
+    if pledge.status != Status.COMPLETED or pledge.pdf_status == Pledge.PdfStatus.READY:
+        return pledge
+    Pledge.objects.filter(pk=pledge.pk, pdf_status=Pledge.PdfStatus.NONE).update(pdf_status=Pledge.PdfStatus.PENDING)
+    html, attachment = pdf.render_html(pledge, preview=False), pdf.audit_json(pledge)
+    limit = settings.PDF_TIME_LIMIT if time_limit is None else time_limit
+    try:
+        data = run_with_time_limit(lambda: pdf.seal_pdf(pdf.html_to_pdf(html, attachment)), limit)
+    except Exception as error:
+        logger.exception("the PDF of pledge %s failed", pledge.pk)
+        Pledge.objects.filter(pk=pledge.pk).update(pdf_status=Pledge.PdfStatus.PENDING, pdf_error=str(error)[:500])
+        pledge.refresh_from_db()
+        return pledge
+    storage = storages["private"]
+    name = storage.save(f"pledge-pdfs/{uuid.uuid4().hex}.pdf", ContentFile(data))
+    moved = Pledge.objects.filter(pk=pledge.pk, pdf_status=Pledge.PdfStatus.PENDING).update(
+        pdf_status=Pledge.PdfStatus.READY, pdf_file=name, pdf_sha256=pdf.sha256(data), pdf_error=""
+    )
+    if moved != 1:  # another worker stored it first: keep theirs
+        storage.delete(name)
+    pledge.refresh_from_db()
+    return pledge

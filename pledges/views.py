@@ -4,7 +4,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,8 +12,16 @@ from django.views.decorators.http import require_POST
 
 from blocs.access import get_term_for_user
 from blocs.errors import run_service
-from pledges import access, services
-from pledges.forms import ItemForm, OpenForm, PaperSignatureForm, PledgeForm, ReasonForm, SignForm
+from pledges import access, pdf, services
+from pledges.forms import (
+    ItemForm,
+    OpenForm,
+    PaperSignatureForm,
+    PledgeForm,
+    ReasonForm,
+    SignForm,
+    VerifyUploadForm,
+)
 from pledges.models import Pledge, PledgeItem, RequiredSigner
 
 
@@ -296,3 +304,68 @@ def signature_scan(request, pk):
     name = signature.scan.name or ""
     content_type = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}.get(name.rsplit(".", 1)[-1])
     return _private_file(signature.scan, content_type or "application/octet-stream")
+
+
+@login_required
+def pledge_pdf(request, pk):
+    """Download the stored signed PDF, or a watermarked preview before completion (never sealed)."""
+    pledge = access.get_pledge_for_user(request.user, pk, queryset=Pledge.objects.for_document())
+    if pledge.status == Pledge.Status.COMPLETED:
+        if pledge.pdf_status != Pledge.PdfStatus.READY:
+            messages.info(request, _("The signed PDF is being prepared; try again in a moment."))
+            return redirect(pledge)
+        response = FileResponse(pledge.pdf_file.open("rb"), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{pdf.filename(pledge)}"'
+        return response
+    data = pdf.render_pdf(pledge, preview=True)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="BAN-DU-THAO-{pdf.filename(pledge)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+def pledge_pdf_retry(request, pk):
+    """Produce a pending signed PDF again (the chair's officer or the board)."""
+    pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
+    pledge = services.pledge_pdf_produce(pledge.pk)
+    if pledge.pdf_status == Pledge.PdfStatus.READY:
+        messages.success(request, _("The signed PDF is ready."))
+    else:
+        messages.error(request, _("The signed PDF could not be produced: %(error)s") % {"error": pledge.pdf_error})
+    return redirect(pledge)
+
+
+def verify_index(request):
+    """The public verification page: type the code printed under every page."""
+    code = request.GET.get("code", "").strip().upper()
+    if code:
+        return redirect("verify:code", code=code)
+    return render(request, "pledges/verify_index.html")
+
+
+def verify_code(request, code):
+    """Public: what was signed, by whom and when, and the registered SHA-256; an upload is re-hashed.
+
+    Shows no network address or browser (personal data).
+    """
+    pledge = (
+        Pledge.objects.for_document().filter(verification_code=code.upper()).exclude(verification_code=None).first()
+    )
+    if pledge is None:
+        raise Http404(_("No document has this verification code."))
+    form = VerifyUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = pdf_verdict(form.cleaned_data["document"])
+        result["matches_this"] = result["registered"] is not None and result["registered"].pk == pledge.pk
+    context = _document_context(pledge) | {"form": form, "result": result}
+    return render(request, "pledges/verify.html", context)
+
+
+def pdf_verdict(data: bytes) -> dict:
+    """Return whether *data* is a registered pledge PDF and whether its seal is intact."""
+    digest = pdf.sha256(data)
+    registered = Pledge.objects.filter(pdf_sha256=digest).first()
+    return {"sha256": digest, "registered": registered, **pdf.validate_seal(data)}

@@ -23,6 +23,22 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def dev_seal(tmp_path_factory):
+    """A development seal certificate of the test session, with its root."""
+    from pledges.management.commands.make_dev_seal import write_dev_seal
+
+    target = tmp_path_factory.mktemp("seal") / "seal.p12"
+    return target, write_dev_seal(target, "test-passphrase")
+
+
+@pytest.fixture(autouse=True)
+def seal_settings(settings, dev_seal):
+    settings.SEAL_PKCS12, root = dev_seal
+    settings.SEAL_PASSPHRASE = "test-passphrase"
+    settings.SEAL_TRUST_ROOTS = [str(root)]
+
+
 @dataclass
 class Cast:
     province: object

@@ -104,6 +104,10 @@ MATRIX = {
     "pledges:paper": ("get", lambda c: {"pk": c.open_pledge.pk}, TERM_EDIT),
     "pledges:signature": ("get", lambda c: {"pk": c.signature.pk}, BLOC_READ),
     "pledges:signature_image": ("get", lambda c: {"pk": c.signature.pk}, BLOC_READ),
+    "pledges:pdf": ("get", lambda c: {"pk": c.open_pledge.pk}, BLOC_READ),
+    "pledges:pdf_retry": ("post", lambda c: {"pk": c.open_pledge.pk}, TERM_EDIT_POST),
+    "verify:index": ("get", lambda c: {}, PUBLIC),
+    "verify:code": ("get", lambda c: {"code": c.open_pledge.verification_code}, PUBLIC),
     "pledges:signature_scan": (
         "get",
         lambda c: {"pk": c.paper_signature.pk},
