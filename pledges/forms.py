@@ -141,3 +141,16 @@ class VerifyUploadForm(forms.Form):
         if not data.startswith(b"%PDF-"):
             raise ValidationError(_("This is not a PDF file."))
         return data
+
+
+class DigitalSignatureForm(forms.Form):
+    signed_pdf = forms.FileField(label=_("The pledge's PDF, signed with your digital certificate"))
+
+    def clean_signed_pdf(self):
+        upload = self.cleaned_data["signed_pdf"]
+        if upload.size > 30 * 1024 * 1024:
+            raise ValidationError(_("The file is too large (at most 30 MB)."))
+        data = upload.read()
+        if not data.startswith(b"%PDF-"):
+            raise ValidationError(_("This is not a PDF file."))
+        return data

@@ -74,6 +74,8 @@ class Pledge(models.Model):
     pdf_file = models.FileField(storage=private_storage, upload_to="pledge-pdfs/", blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 of the signed PDF"), max_length=64, blank=True)
     pdf_error = models.CharField(_("last PDF error"), max_length=500, blank=True)
+    # The frozen document as a PDF, rendered once after opening, for heads who sign with a digital certificate.
+    frozen_pdf = models.FileField(storage=private_storage, upload_to="frozen-pdfs/", blank=True)
 
     objects = PledgeQuerySet.as_manager()
 
@@ -142,6 +144,7 @@ class Signature(AppendOnly):
         TYPED = "typed", _("Typed")
         SAVED = "saved", _("Saved image")
         PAPER = "paper", _("Paper")
+        DIGITAL = "digital", _("Digital certificate (ký số)")
 
     pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="signatures")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
@@ -160,6 +163,15 @@ class Signature(AppendOnly):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     image = models.FileField(storage=private_storage, upload_to="signatures/", blank=True)
     scan = models.FileField(storage=private_storage, upload_to="paper-scans/", blank=True)
+    # A digital signature: the signed PDF as uploaded and what its certificate says.
+    signed_file = models.FileField(storage=private_storage, upload_to="digitally-signed/", blank=True)
+    certificate_subject = models.CharField(_("certificate subject"), max_length=500, blank=True)
+    certificate_issuer = models.CharField(_("certificate issuer"), max_length=500, blank=True)
+    certificate_valid_from = models.DateTimeField(_("certificate valid from"), null=True, blank=True)
+    certificate_valid_until = models.DateTimeField(_("certificate valid until"), null=True, blank=True)
+    certificate_trusted = models.BooleanField(
+        _("certificate chain trusted"), null=True, blank=True, help_text=_("Empty: no trust roots configured.")
+    )
     signed_at = models.DateTimeField(_("signed at"))
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=400, blank=True)

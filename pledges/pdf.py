@@ -110,12 +110,16 @@ def audit_trail(pledge: Pledge, events: list[PledgeEvent]) -> list[dict]:
     return trail
 
 
-def render_html(pledge: Pledge, *, preview: bool) -> str:
-    """Return the HTML of the PDF: the document template of the preview, the certificate, the footer."""
-    signatures = {s.unit_id: s for s in pledge.signatures.all()}
-    for signature in signatures.values():
+def render_html(pledge: Pledge, *, preview: bool, certificate: bool = True, signatures: bool = True) -> str:
+    """Return the HTML of the PDF: the document template of the preview, the certificate, the footer.
+
+    *preview* adds the "BẢN DỰ THẢO" watermark; *certificate* the completion certificate page;
+    without *signatures* the grid shows the frozen document as every signer received it.
+    """
+    by_unit = {s.unit_id: s for s in pledge.signatures.all()} if signatures else {}
+    for signature in by_unit.values():
         signature.image_src = _png_data_uri(signature.image) if signature.image else ""
-    rows = [{"signer": signer, "signature": signatures.get(signer.unit_id)} for signer in pledge.required_signers.all()]
+    rows = [{"signer": signer, "signature": by_unit.get(signer.unit_id)} for signer in pledge.required_signers.all()]
     events = list(pledge.events.select_related("actor").order_by("created_at", "id"))
     with translation.override("vi"):
         trail = audit_trail(pledge, events)
@@ -126,6 +130,7 @@ def render_html(pledge: Pledge, *, preview: bool) -> str:
             "rows": rows,
             "signature_images": True,
             "preview": preview,
+            "certificate": certificate,
             "trail": trail,
             "code": code,
             "verify_url": verification_url(pledge) if code else settings.SITE_URL,
@@ -174,6 +179,11 @@ def render_pdf(pledge: Pledge, *, preview: bool) -> bytes:
     return html_to_pdf(render_html(pledge, preview=preview), audit_json(pledge))
 
 
+def render_frozen_pdf(pledge: Pledge) -> bytes:
+    """Render the frozen document alone (no signatures, no certificate): what a digital signature signs."""
+    return html_to_pdf(render_html(pledge, preview=False, certificate=False, signatures=False), audit_json(pledge))
+
+
 def filename(pledge: Pledge) -> str:
     """Return a download name like Giao-uoc-thi-dua-2022-KHVHXH.pdf (đ becomes d before slugify)."""
     from django.utils.text import slugify
@@ -219,23 +229,36 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def validate_seal(data: bytes) -> dict:
-    """Return whether *data*'s seal is present, intact, covers the whole file, and is trusted."""
+def inspect_signature(data: bytes) -> dict:
+    """Return what the last signature of *data* proves: present, intact, covering the whole
+    file, trusted (only when trust roots are configured), and its certificate's details."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    result = {"sealed": False, "intact": False, "whole_file": False, "trusted": False, "signer": ""}
+    result = {
+        "sealed": False,
+        "intact": False,
+        "whole_file": False,
+        "trusted": False,
+        "roots_configured": False,
+        "signer": "",
+        "issuer": "",
+        "valid_from": None,
+        "valid_until": None,
+    }
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures
-    except Exception:  # an unreadable upload is simply not a sealed document
+    except Exception:  # an unreadable upload is simply not a signed document
         return result
     if not signatures:
         return result
     result["sealed"] = True
     roots = trust_roots()
-    context = ValidationContext(trust_roots=roots, allow_fetching=False) if roots else ValidationContext()
+    result["roots_configured"] = bool(roots)
+    # Never the operating system's roots: trust is only what the province configured.
+    context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
         status = validate_pdf_signature(signatures[-1], context)
     except Exception:
@@ -243,8 +266,18 @@ def validate_seal(data: bytes) -> dict:
     result["intact"] = bool(status.intact and status.valid)
     result["whole_file"] = status.coverage.name == "ENTIRE_FILE"
     result["trusted"] = bool(status.trusted) and bool(roots)
-    result["signer"] = status.signing_cert.subject.human_friendly if status.signing_cert else ""
+    cert = status.signing_cert
+    if cert is not None:
+        result["signer"] = cert.subject.human_friendly
+        result["issuer"] = cert.issuer.human_friendly
+        result["valid_from"] = cert.not_valid_before
+        result["valid_until"] = cert.not_valid_after
     return result
+
+
+def validate_seal(data: bytes) -> dict:
+    """Return whether *data*'s seal is present, intact, covers the whole file, and is trusted."""
+    return inspect_signature(data)
 
 
 def trust_roots() -> list:

@@ -254,7 +254,17 @@ def pledge_open(*, actor, pledge: Pledge, deadline: datetime.date, expected_hash
         pledge.status, pledge.opened_at, pledge.signing_deadline = Status.OPEN, clock.now(), deadline
         pledge.save()
         _event(pledge, PledgeEvent.Kind.OPENED, actor=actor, content_hash=digest, deadline=deadline.isoformat())
+        pledge_id = pledge.pk
+        transaction.on_commit(lambda: after_opening(pledge_id))
     return pledge
+
+
+def after_opening(pledge_id: int) -> None:
+    """Render the frozen PDF once, after commit; if it fails, the first download renders it."""
+    try:
+        pledge_frozen_pdf(Pledge.objects.get(pk=pledge_id))
+    except Exception:
+        logger.exception("the frozen PDF of pledge %s was not rendered", pledge_id)
 
 
 def new_verification_code() -> str:
@@ -575,3 +585,117 @@ def pledge_pdf_produce(pledge_id: int, *, time_limit: float | None = None) -> Pl
         storage.delete(name)
     pledge.refresh_from_db()
     return pledge
+
+
+def pledge_frozen_pdf(pledge: Pledge) -> bytes:
+    """Return the frozen document's PDF, rendering and storing it the first time.
+
+    Its bytes never change afterwards: a head's digital signature must cover
+    exactly them. Of two first requests, the first stored file wins.
+    """
+    from django.core.files.storage import storages
+
+    from pledges import pdf
+
+    if pledge.status not in (Status.OPEN, Status.COMPLETED):
+        raise PledgeError(_("Only a pledge open for signing has a frozen PDF."))
+    if not pledge.frozen_pdf:
+        data = pdf.render_frozen_pdf(Pledge.objects.for_document().get(pk=pledge.pk))
+        storage = storages["private"]
+        name = storage.save(f"frozen-pdfs/{uuid.uuid4().hex}.pdf", ContentFile(data))
+        if Pledge.objects.filter(pk=pledge.pk, frozen_pdf="").update(frozen_pdf=name) != 1:
+            storage.delete(name)
+        pledge.refresh_from_db(fields=["frozen_pdf"])
+    with pledge.frozen_pdf.open("rb") as stored:
+        return stored.read()
+
+
+def digital_signature_add(
+    *, actor, pledge: Pledge, signed_pdf: bytes, ip: str | None = None, user_agent: str = ""
+) -> tuple[Signature, bool]:
+    """Record a head's signature made with their own digital certificate (ký số).
+
+    The upload must be the frozen PDF's exact bytes followed by one signature
+    that is intact and covers the whole file. The certificate's subject, issuer
+    and validity are recorded; its chain counts as trusted only against the
+    configured trust roots.
+    """
+    try:
+        return _digital_signature_add(actor=actor, pledge=pledge, signed_pdf=signed_pdf, ip=ip, user_agent=user_agent)
+    except PledgeError as error:
+        _event(
+            pledge, PledgeEvent.Kind.SIGNATURE_REFUSED, actor=actor, ip=ip, user_agent=user_agent, reason=error.message
+        )
+        raise
+
+
+def _digital_signature_add(*, actor, pledge, signed_pdf, ip, user_agent):
+    from pledges import pdf
+
+    if not (actor.is_active and actor.can_sign and actor.unit_id):
+        raise PledgeError(_("Only a head with signing right can sign for a unit."))
+    token = pdf.sha256(signed_pdf)
+    frozen = pledge_frozen_pdf(pledge)
+    if not signed_pdf.startswith(frozen) or len(signed_pdf) == len(frozen):
+        raise PledgeError(
+            _("This file is not the frozen pledge signed: download the pledge's PDF, sign it, upload it.")
+        )
+    verdict = pdf.inspect_signature(signed_pdf)
+    if not (verdict["sealed"] and verdict["intact"] and verdict["whole_file"]):
+        raise PledgeError(_("The digital signature is missing, broken, or does not cover the whole file."))
+    now = clock.now()
+    if verdict["valid_from"] and not (verdict["valid_from"] <= now <= verdict["valid_until"]):
+        raise PledgeError(_("The signing certificate is not valid today."))
+    try:
+        with transaction.atomic():
+            pledge = _locked(pledge)
+            existing = pledge.signatures.filter(unit_id=actor.unit_id).first()
+            if existing is not None:
+                if existing.signer_id == actor.pk and existing.form_token == token:
+                    return existing, False
+                _refuse_second(existing)
+            _check_open_for(pledge, actor.unit_id)
+            unit = actor.unit
+            day = timezone.localdate(now)
+            capacity, capacity_title = actor.capacity_lines(unit.head_title_on(day))
+            signature = Signature(
+                pledge=pledge,
+                unit=unit,
+                signer=actor,
+                unit_name=unit.name_on(day),
+                signer_name=actor.full_name,
+                signer_position=actor.position,
+                capacity=capacity,
+                capacity_title=capacity_title,
+                kind=Signature.Kind.DIGITAL,
+                signed_at=now,
+                ip=ip,
+                user_agent=(user_agent or "")[:400],
+                content_hash=pledge.content_hash,
+                form_token=token,
+                certificate_subject=verdict["signer"][:500],
+                certificate_issuer=verdict["issuer"][:500],
+                certificate_valid_from=verdict["valid_from"],
+                certificate_valid_until=verdict["valid_until"],
+                certificate_trusted=verdict["trusted"] if verdict["roots_configured"] else None,
+            )
+            signature.signed_file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(signed_pdf), save=False)
+            signature.save()
+            _event(
+                pledge,
+                PledgeEvent.Kind.SIGNED,
+                actor=actor,
+                ip=ip,
+                user_agent=user_agent,
+                unit=signature.unit_name,
+                signature_kind=Signature.Kind.DIGITAL,
+                certificate=signature.certificate_subject,
+                content_hash=pledge.content_hash,
+            )
+            _complete_if_done(pledge, actor=actor)
+    except IntegrityError:
+        existing = Signature.objects.get(pledge=pledge, unit_id=actor.unit_id)
+        if existing.signer_id == actor.pk and existing.form_token == token:
+            return existing, False
+        _refuse_second(existing)
+    return signature, True

@@ -14,6 +14,7 @@ from blocs.access import get_term_for_user
 from blocs.errors import run_service
 from pledges import access, pdf, services
 from pledges.forms import (
+    DigitalSignatureForm,
     ItemForm,
     OpenForm,
     PaperSignatureForm,
@@ -236,6 +237,7 @@ def pledge_sign(request, pk):
     capacity = request.user.capacity_lines(unit.head_title_on(timezone.localdate()) if unit else "")
     context = _document_context(pledge) | {
         "form": form,
+        "digital_form": DigitalSignatureForm(),
         "signer": signer,
         "existing": existing,
         "capacity": capacity,
@@ -369,3 +371,41 @@ def pdf_verdict(data: bytes) -> dict:
     digest = pdf.sha256(data)
     registered = Pledge.objects.filter(pdf_sha256=digest).first()
     return {"sha256": digest, "registered": registered, **pdf.validate_seal(data)}
+
+
+@login_required
+def frozen_pdf(request, pk):
+    """The frozen pledge as a PDF whose bytes never change: what a digital signature signs."""
+    pledge = access.get_pledge_for_user(request.user, pk)
+    try:
+        data = services.pledge_frozen_pdf(pledge)
+    except services.PledgeError as error:
+        messages.error(request, error.message)
+        return redirect(pledge)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="KY-SO-{pdf.filename(pledge)}"'
+    return response
+
+
+@require_POST
+@login_required
+def sign_digital(request, pk):
+    """Accept the frozen PDF signed with the head's own digital certificate (ký số)."""
+    pledge, signer = access.get_pledge_for_signing(request.user, pk)
+    form = DigitalSignatureForm(request.POST, request.FILES)
+    if form.is_valid():
+        result = run_service(
+            form,
+            lambda: services.digital_signature_add(
+                actor=request.user, pledge=pledge, signed_pdf=form.cleaned_data["signed_pdf"], **_client(request)
+            ),
+        )
+        if result:
+            signature, created = result
+            if created:
+                messages.success(request, _("Your digital signature has been recorded."))
+            return redirect("pledges:signature", pk=signature.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("pledges:sign", pk=pledge.pk)

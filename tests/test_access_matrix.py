@@ -104,6 +104,12 @@ MATRIX = {
     "pledges:paper": ("get", lambda c: {"pk": c.open_pledge.pk}, TERM_EDIT),
     "pledges:signature": ("get", lambda c: {"pk": c.signature.pk}, BLOC_READ),
     "pledges:signature_image": ("get", lambda c: {"pk": c.signature.pk}, BLOC_READ),
+    "pledges:frozen_pdf": ("get", lambda c: {"pk": c.open_pledge.pk}, BLOC_READ),
+    "pledges:sign_digital": (
+        "post",
+        lambda c: {"pk": c.open_pledge.pk},
+        row(302, 403, 403, 404, 403, 302, 302, 403, 404),
+    ),
     "pledges:pdf": ("get", lambda c: {"pk": c.open_pledge.pk}, BLOC_READ),
     "pledges:pdf_retry": ("post", lambda c: {"pk": c.open_pledge.pk}, TERM_EDIT_POST),
     "verify:index": ("get", lambda c: {}, PUBLIC),
