@@ -1,14 +1,11 @@
 """People: staff of member units and officers of the provincial board."""
 
 from django.contrib.auth.models import AbstractUser
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-def private_storage():
-    return storages["private"]
+from emulation.storage import private_storage
 
 
 class User(AbstractUser):

@@ -169,3 +169,15 @@ class MembershipEndForm(NFCMixin, forms.Form):
 class ViceChairActingForm(NFCMixin, forms.Form):
     acting = forms.BooleanField(label=_("The vice-chair acts for the chair"), required=False)
     reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
+
+
+class SealForm(forms.Form):
+    image = forms.FileField(label=_("Seal image (PNG, transparent background)"))
+
+    def clean_image(self):
+        from pledges import images
+
+        upload = self.cleaned_data["image"]
+        if upload.size > images.MAX_SIGNATURE_BYTES:
+            raise forms.ValidationError(_("The image is too large (at most 512 KB)."))
+        return images.clean_signature_png(upload.read())

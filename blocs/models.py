@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from blocs.text import fold
+from emulation.storage import private_storage
 
 
 class DatedNamesMixin:
@@ -116,6 +117,8 @@ class Unit(DatedNamesMixin, models.Model):
     )
     merged_on = models.DateField(_("merged on"), null=True, blank=True)
     closed_on = models.DateField(_("left the registry on"), null=True, blank=True)
+    # The unit's seal (board-only, private): printed over the left third of its head's signature.
+    seal_image = models.FileField(_("seal image"), storage=private_storage, upload_to="unit-seals/", blank=True)
     search_text = models.CharField(max_length=400, editable=False, blank=True)
 
     class Meta:
@@ -366,6 +369,7 @@ class Event(models.Model):
         UNIT_RENAMED = "unit_renamed", _("Unit renamed")
         UNIT_MERGED = "unit_merged", _("Unit merged")
         UNIT_CLOSED = "unit_closed", _("Unit left the registry")
+        UNIT_SEAL_SET = "unit_seal_set", _("Unit seal image set")
         BLOC_CREATED = "bloc_created", _("Bloc created")
         BLOC_UPDATED = "bloc_updated", _("Bloc updated")
         BLOC_RENAMED = "bloc_renamed", _("Bloc renamed")

@@ -648,3 +648,30 @@ def term_rollover(*, actor, term: Term, units: list[Unit], chair: Unit, vice_cha
         reference=reference,
         kind=Event.Kind.TERM_ROLLED_OVER,
     )
+
+
+def unit_set_seal(*, actor, unit: Unit, png: bytes | None) -> Unit:
+    """Store (or remove, with None) the unit's seal image, already checked and re-encoded as PNG."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+
+    with transaction.atomic():
+        unit = Unit.objects.select_for_update().select_related("province").get(pk=unit.pk)
+        old = unit.seal_image.name if unit.seal_image else None
+        if png is None:
+            unit.seal_image = ""
+        else:
+            unit.seal_image.save(f"{uuid.uuid4().hex}.png", ContentFile(png), save=False)
+        unit.save(update_fields=["seal_image"])
+        _event(
+            actor=actor,
+            province=unit.province,
+            unit=unit,
+            kind=Event.Kind.UNIT_SEAL_SET,
+            summary=(_("Seal image of %(unit)s set") if png else _("Seal image of %(unit)s removed"))
+            % {"unit": unit.name},
+        )
+    if old:
+        transaction.on_commit(lambda: unit.seal_image.storage.delete(old))
+    return unit

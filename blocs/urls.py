@@ -25,4 +25,6 @@ urlpatterns = [
     path("units/<id:pk>/rename/", views.unit_rename, name="unit_rename"),
     path("units/<id:pk>/merge/", views.unit_merge, name="unit_merge"),
     path("units/<id:pk>/close/", views.unit_close, name="unit_close"),
+    path("units/<id:pk>/seal/", views.unit_seal, name="unit_seal"),
+    path("units/<id:pk>/seal.png", views.unit_seal_image, name="unit_seal_image"),
 ]

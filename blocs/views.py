@@ -3,10 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from blocs import access, services
 from blocs.errors import run_service
@@ -18,6 +20,7 @@ from blocs.forms import (
     MembershipEndForm,
     RolesForm,
     RolloverForm,
+    SealForm,
     TermCreateForm,
     UnitCloseForm,
     UnitCodeForm,
@@ -492,7 +495,37 @@ def unit_detail(request, pk):
         queryset=Unit.objects.select_related("province", "successor").prefetch_related("versions", "predecessors"),
     )
     memberships = Membership.objects.filter(unit=unit).select_related("term__bloc").order_by("-term__year")
-    return render(request, "blocs/unit_detail.html", {"unit": unit, "memberships": memberships})
+    context = {"unit": unit, "memberships": memberships, "seal_form": SealForm()}
+    return render(request, "blocs/unit_detail.html", context)
+
+
+@require_POST
+@login_required
+def unit_seal(request, pk):
+    """Upload (or remove) the unit's seal image: board only."""
+    unit = access.get_unit_for_user(request.user, pk)
+    if request.POST.get("remove"):
+        services.unit_set_seal(actor=request.user, unit=unit, png=None)
+        messages.success(request, _("Seal image removed."))
+        return redirect(unit)
+    form = SealForm(request.POST, request.FILES)
+    if form.is_valid():
+        services.unit_set_seal(actor=request.user, unit=unit, png=form.cleaned_data["image"])
+        messages.success(request, _("Seal image saved."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(unit)
+
+
+@login_required
+def unit_seal_image(request, pk):
+    """Serve the unit's seal image to the board; nobody else."""
+    unit = access.get_unit_for_user(request.user, pk)
+    if not unit.seal_image:
+        raise Http404(_("No seal image."))
+    response = FileResponse(unit.seal_image.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -8,3 +8,10 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
     def url(self, name):
         raise ValueError("Private files have no public URL; serve them through an access-checked view.")
+
+
+def private_storage():
+    """The storage of private files, as configured in STORAGES["private"] (a callable for FileField)."""
+    from django.core.files.storage import storages
+
+    return storages["private"]

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import private_storage
 from blocs.models import Term, Unit
+from emulation.storage import private_storage
 
 
 class AppendOnly(models.Model):
@@ -162,6 +162,8 @@ class Signature(AppendOnly):
     capacity_title = models.CharField(_("title under the capacity"), max_length=120, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     image = models.FileField(storage=private_storage, upload_to="signatures/", blank=True)
+    # The unit's seal as it was when signing, copied from the unit.
+    seal_image = models.FileField(storage=private_storage, upload_to="signature-seals/", blank=True)
     scan = models.FileField(storage=private_storage, upload_to="paper-scans/", blank=True)
     # A digital signature: the signed PDF as uploaded and what its certificate says.
     signed_file = models.FileField(storage=private_storage, upload_to="digitally-signed/", blank=True)

@@ -119,6 +119,7 @@ def render_html(pledge: Pledge, *, preview: bool, certificate: bool = True, sign
     by_unit = {s.unit_id: s for s in pledge.signatures.all()} if signatures else {}
     for signature in by_unit.values():
         signature.image_src = _png_data_uri(signature.image) if signature.image else ""
+        signature.seal_src = _png_data_uri(signature.seal_image) if signature.seal_image else ""
     rows = [{"signer": signer, "signature": by_unit.get(signer.unit_id)} for signer in pledge.required_signers.all()]
     events = list(pledge.events.select_related("actor").order_by("created_at", "id"))
     with translation.override("vi"):

@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from blocs.errors import ServiceError
-from blocs.models import Membership, Term
+from blocs.models import Membership, Term, Unit
 from blocs.text import nfc
 from pledges import clock
 from pledges.content import HASH_VERSION, content_hash, name_key
@@ -427,7 +427,7 @@ def _signature_add(
                 raise PledgeError(_("The name you typed does not match your full name."), field="typed_name")
             now = clock.now()
             day = timezone.localdate(now)
-            unit = actor.unit
+            unit = Unit.objects.prefetch_related("versions").get(pk=actor.unit_id)  # fresh: names and seal of today
             capacity, capacity_title = actor.capacity_lines(unit.head_title_on(day))
             signature = Signature(
                 pledge=pledge,
@@ -446,6 +446,9 @@ def _signature_add(
                 form_token=form_token or "",
             )
             signature.image.save(f"{uuid.uuid4().hex}.png", ContentFile(image_png), save=False)
+            if unit.seal_image:  # the seal as it is today, kept with the signature
+                with unit.seal_image.open("rb") as seal:
+                    signature.seal_image.save(f"{uuid.uuid4().hex}.png", ContentFile(seal.read()), save=False)
             signature.save()
             _event(
                 pledge,

@@ -24,5 +24,6 @@ urlpatterns = [
     path("<id:pk>/pdf/retry/", views.pledge_pdf_retry, name="pdf_retry"),
     path("signatures/<id:pk>/", views.signature_detail, name="signature"),
     path("signatures/<id:pk>/image.png", views.signature_image, name="signature_image"),
+    path("signatures/<id:pk>/seal.png", views.signature_seal, name="signature_seal"),
     path("signatures/<id:pk>/scan", views.signature_scan, name="signature_scan"),
 ]

@@ -299,6 +299,12 @@ def signature_image(request, pk):
 
 
 @login_required
+def signature_seal(request, pk):
+    signature = access.get_signature_for_user(request.user, pk)
+    return _private_file(signature.seal_image, "image/png")
+
+
+@login_required
 def signature_scan(request, pk):
     signature = access.get_signature_for_user(request.user, pk)
     if not access.get_pledge_for_user(request.user, signature.pledge_id).roles.can_edit:

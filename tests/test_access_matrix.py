@@ -13,7 +13,7 @@ from django.urls.resolvers import URLPattern, URLResolver
 
 from blocs import services as bloc_services
 from pledges import services as pledge_services
-from tests.pledges.conftest import sign
+from tests.pledges.conftest import drawn_png, sign
 
 ROLES = [
     "anonymous",
@@ -104,6 +104,10 @@ MATRIX = {
     "pledges:paper": ("get", lambda c: {"pk": c.open_pledge.pk}, TERM_EDIT),
     "pledges:signature": ("get", lambda c: {"pk": c.signature.pk}, BLOC_READ),
     "pledges:signature_image": ("get", lambda c: {"pk": c.signature.pk}, BLOC_READ),
+    # The unit had a seal image when its head signed: whoever sees the pledge sees it.
+    "pledges:signature_seal": ("get", lambda c: {"pk": c.signature.pk}, BLOC_READ),
+    "blocs:unit_seal": ("post", lambda c: {"pk": c.member_unit.pk}, row(302, 302, 302, 404, 404, 404, 404, 404, 404)),
+    "blocs:unit_seal_image": ("get", lambda c: {"pk": c.member_unit.pk}, UNIT_PAGE),
     "pledges:frozen_pdf": ("get", lambda c: {"pk": c.open_pledge.pk}, BLOC_READ),
     "pledges:sign_digital": (
         "post",
@@ -141,6 +145,7 @@ def world(cast):
         actor=cast.board, term=cast.term, place="Nam Định", signing_date=datetime.date(2022, 3, 30), items=["Một"]
     )
     cast.open_pledge = pledge_services.pledge_open(actor=cast.board, pledge=pledge, deadline=datetime.date(2099, 1, 1))
+    bloc_services.unit_set_seal(actor=cast.board, unit=cast.member_unit, png=drawn_png())
     cast.signature, _ = sign(cast.open_pledge, cast.member_head)
     cast.signer_row = cast.open_pledge.required_signers.get(unit=cast.vice_unit)
     cast.paper_signature = pledge_services.paper_signature_add(

@@ -298,3 +298,22 @@ def test_home_shows_chair_officer_the_missing_vice_chair(client, cast):
     response = client.get(reverse("home"))
     tasks = [task["text"] for task in response.context["tasks"]]
     assert any(cast.bloc.name in text and "Khối phó" in text for text in tasks), tasks
+
+
+def test_board_uploads_a_unit_seal_checked_by_content(client, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.pledges.conftest import drawn_png
+
+    client.force_login(cast.board)
+    url = reverse("blocs:unit_seal", kwargs={"pk": cast.member_unit.pk})
+    svg = SimpleUploadedFile("seal.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>", content_type="image/png")
+    client.post(url, {"image": svg})
+    assert not Unit.objects.get(pk=cast.member_unit.pk).seal_image
+    client.post(url, {"image": SimpleUploadedFile("seal.png", drawn_png(), content_type="image/png")})
+    unit = Unit.objects.get(pk=cast.member_unit.pk)
+    assert unit.seal_image
+    image = client.get(reverse("blocs:unit_seal_image", kwargs={"pk": unit.pk}))
+    assert b"".join(image.streaming_content).startswith(b"\x89PNG")
+    client.force_login(cast.member_head)
+    assert client.get(reverse("blocs:unit_seal_image", kwargs={"pk": unit.pk})).status_code == 404

@@ -244,3 +244,17 @@ def test_thirty_members_do_not_split_a_signature_block(db):
         signer_pages = {n for n, t in enumerate(texts) if f"Người Ký Số {i:02d}" in t}
         # The block's unit line and its signer's name sit on the same page (the certificate repeats them later).
         assert min(unit_pages) in signer_pages, i
+
+
+def test_the_unit_seal_is_copied_into_the_signature_and_printed(cast, heads, pledge):
+    from blocs import services as registry
+    from tests.pledges.conftest import drawn_png
+
+    registry.unit_set_seal(actor=cast.board, unit=cast.member_unit, png=drawn_png(200, 200))
+    signature, _ = sign(pledge, heads["member"])
+    assert signature.seal_image and signature.seal_image.read().startswith(b"\x89PNG")
+    registry.unit_set_seal(actor=cast.board, unit=cast.member_unit, png=None)  # later changes do not touch it
+    signature.refresh_from_db()
+    assert signature.seal_image
+    html = pdf.render_html(Pledge.objects.for_document().get(pk=pledge.pk), preview=True)
+    assert 'class="doc-seal-image" src="data:image/png;base64,' in html
