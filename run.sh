@@ -13,7 +13,7 @@ serve=1
 say() { printf '\n== %s\n' "$*"; }
 
 # 1. Debian packages ---------------------------------------------------------
-debian_packages="gettext fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 ${EXTRA_DEBIAN_PACKAGES:-}"
+debian_packages="gettext fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils ${EXTRA_DEBIAN_PACKAGES:-}"
 command -v npm >/dev/null 2>&1 || debian_packages="$debian_packages nodejs npm"
 python=$(command -v python3.11 || command -v python3)
 "$python" -c "import venv, ensurepip" 2>/dev/null || debian_packages="$debian_packages python3-venv"

@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-EXTRA_DEBIAN_PACKAGES="postgresql chromium poppler-utils zbar-tools" ./run.sh --no-serve >var-setup.log 2>&1 || {
+EXTRA_DEBIAN_PACKAGES="postgresql chromium zbar-tools" ./run.sh --no-serve >var-setup.log 2>&1 || {
   cat var-setup.log; rm -f var-setup.log; echo "Set-up failed." >&2; exit 1; }
 rm -f var-setup.log
 

@@ -139,10 +139,7 @@ MEDIA_URL = "media/"
 PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "var" / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "emulation.storage.PrivateFileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_ROOT},
-    },
+    "private": {"BACKEND": "emulation.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -290,3 +290,21 @@ def trust_roots() -> list:
         for _, _, der in pem.unarmor(data, multiple=True):
             roots.append(x509.Certificate.load(der))
     return roots
+
+
+def pdf_to_pngs(data: bytes, *, resolution: int = 70) -> list[bytes]:
+    """Return every page of *data* as a PNG (poppler's pdftoppm): phones do not show PDFs inline."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "document.pdf"
+        source.write_bytes(data)
+        subprocess.run(
+            ["pdftoppm", "-r", str(resolution), "-png", str(source), str(Path(folder) / "page")],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        pages = sorted(Path(folder).glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+        return [page.read_bytes() for page in pages]

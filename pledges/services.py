@@ -7,6 +7,7 @@ with a message a person can read; nothing half-written stays.
 
 import datetime
 import logging
+import re
 import secrets
 import threading
 import uuid
@@ -260,9 +261,9 @@ def pledge_open(*, actor, pledge: Pledge, deadline: datetime.date, expected_hash
 
 
 def after_opening(pledge_id: int) -> None:
-    """Render the frozen PDF once, after commit; if it fails, the first download renders it."""
+    """Render the frozen PDF and its page images once, after commit; if it fails, the first request does."""
     try:
-        pledge_frozen_pdf(Pledge.objects.get(pk=pledge_id))
+        page_images(Pledge.objects.get(pk=pledge_id), render=True)
     except Exception:
         logger.exception("the frozen PDF of pledge %s was not rendered", pledge_id)
 
@@ -702,3 +703,45 @@ def _digital_signature_add(*, actor, pledge, signed_pdf, ip, user_agent):
             return existing, False
         _refuse_second(existing)
     return signature, True
+
+
+def page_image_key(pledge: Pledge, draft_digest: str | None = None) -> str:
+    """Name the set of page images: the frozen document's, or a draft's by its content."""
+    if pledge.status == Status.DRAFT:
+        return f"draft-{(draft_digest or '')[:20]}"
+    return f"frozen-{pledge.content_hash[:20]}"
+
+
+def page_images(pledge: Pledge, *, render: bool, draft_digest: str | None = None) -> list[str]:
+    """Return the names of the pledge's page images, rendering them first if *render* and missing.
+
+    Open and completed pledges show the frozen PDF's pages (what every signer
+    signs); a draft shows its current preview. Images are cached in private storage.
+    """
+    from django.core.files.storage import storages
+
+    from pledges import pdf
+
+    storage = storages["private"]
+    key = page_image_key(pledge, draft_digest)
+    folder = f"page-images/{pledge.pk}"
+    try:
+        pattern = re.compile(rf"{re.escape(key)}-(\d+)\.png")
+        numbered = [(int(m.group(1)), m.group(0)) for m in map(pattern.fullmatch, storage.listdir(folder)[1]) if m]
+        names = [name for _, name in sorted(numbered)]
+    except FileNotFoundError:
+        names = []
+    if names or not render:
+        return names
+    if pledge.status == Status.DRAFT:
+        document = Pledge.objects.for_document().get(pk=pledge.pk)
+        data = pdf.html_to_pdf(pdf.render_html(document, preview=True, certificate=False), pdf.audit_json(document))
+    else:
+        data = pledge_frozen_pdf(pledge)
+    names = []
+    for number, png in enumerate(pdf.pdf_to_pngs(data), start=1):
+        name = f"{key}-{number}.png"
+        if not storage.exists(f"{folder}/{name}"):  # the same content renders the same pages
+            storage.save(f"{folder}/{name}", ContentFile(png))
+        names.append(name)
+    return names

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<id:pk>/sign/", views.pledge_sign, name="sign"),
     path("<id:pk>/paper/", views.paper_signature, name="paper"),
     path("<id:pk>/frozen.pdf", views.frozen_pdf, name="frozen_pdf"),
+    path("<id:pk>/pages/<slug:name>.png", views.page_image, name="page_image"),
     path("<id:pk>/sign/digital/", views.sign_digital, name="sign_digital"),
     path("<id:pk>/pdf/", views.pledge_pdf, name="pdf"),
     path("<id:pk>/pdf/retry/", views.pledge_pdf_retry, name="pdf_retry"),

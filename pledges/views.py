@@ -59,6 +59,9 @@ def pledge_detail(request, pk):
         pledge, signers, digest = services.frozen_preview(pledge)
         context["rows"] = [{"signer": signer, "signature": None} for signer in signers]
         context["preview_hash"] = digest
+        context["page_images"] = services.page_images(pledge, render=pledge.roles.can_edit, draft_digest=digest)
+    else:
+        context["page_images"] = services.page_images(pledge, render=False)
     context["roles"] = pledge.roles
     context["my_signature"] = next(
         (row["signature"] for row in context["rows"] if row["signer"].unit_id == request.user.unit_id), None
@@ -238,6 +241,7 @@ def pledge_sign(request, pk):
     context = _document_context(pledge) | {
         "form": form,
         "digital_form": DigitalSignatureForm(),
+        "page_images": services.page_images(pledge, render=False),
         "signer": signer,
         "existing": existing,
         "capacity": capacity,
@@ -415,3 +419,20 @@ def sign_digital(request, pk):
         for error in errors:
             messages.error(request, error)
     return redirect("pledges:sign", pk=pledge.pk)
+
+
+@login_required
+def page_image(request, pk, name):
+    """One page of the pledge as a PNG, for whoever may see the pledge."""
+    pledge = access.get_pledge_for_user(request.user, pk)
+    if not name.startswith(("draft-", "frozen-")):
+        raise Http404(_("No such page."))
+    from django.core.files.storage import storages
+
+    storage = storages["private"]
+    path = f"page-images/{pledge.pk}/{name}.png"
+    if not storage.exists(path):
+        raise Http404(_("No such page."))
+    response = FileResponse(storage.open(path, "rb"), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

@@ -23,6 +23,12 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    """Each test's private files in its own folder: nothing leaks from one test to the next."""
+    settings.PRIVATE_ROOT = tmp_path / "private"
+
+
 @pytest.fixture(scope="session")
 def dev_seal(tmp_path_factory):
     """A development seal certificate of the test session, with its root."""

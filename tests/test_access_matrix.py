@@ -8,6 +8,8 @@ Of the admin, only its index is listed: every admin page sits behind the same
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLPattern, URLResolver
 
@@ -114,6 +116,7 @@ MATRIX = {
         lambda c: {"pk": c.open_pledge.pk},
         row(302, 403, 403, 404, 403, 302, 302, 403, 404),
     ),
+    "pledges:page_image": ("get", lambda c: {"pk": c.open_pledge.pk, "name": c.page_name}, BLOC_READ),
     "pledges:pdf": ("get", lambda c: {"pk": c.open_pledge.pk}, BLOC_READ),
     "pledges:pdf_retry": ("post", lambda c: {"pk": c.open_pledge.pk}, TERM_EDIT_POST),
     "verify:index": ("get", lambda c: {}, PUBLIC),
@@ -147,6 +150,9 @@ def world(cast):
     cast.open_pledge = pledge_services.pledge_open(actor=cast.board, pledge=pledge, deadline=datetime.date(2099, 1, 1))
     bloc_services.unit_set_seal(actor=cast.board, unit=cast.member_unit, png=drawn_png())
     cast.signature, _ = sign(cast.open_pledge, cast.member_head)
+    # A page image as after_opening would have rendered it (rendering here would cost seconds per row).
+    cast.page_name = f"{pledge_services.page_image_key(cast.open_pledge)}-1"
+    storages["private"].save(f"page-images/{cast.open_pledge.pk}/{cast.page_name}.png", ContentFile(drawn_png()))
     cast.signer_row = cast.open_pledge.required_signers.get(unit=cast.vice_unit)
     cast.paper_signature = pledge_services.paper_signature_add(
         actor=cast.board,
