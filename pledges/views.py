@@ -321,7 +321,7 @@ def signature_scan(request, pk):
 @login_required
 def pledge_pdf(request, pk):
     """Download the stored signed PDF, or a watermarked preview before completion (never sealed)."""
-    pledge = access.get_pledge_for_user(request.user, pk, queryset=Pledge.objects.for_document())
+    pledge = access.get_pledge_for_user(request.user, pk)
     if pledge.status == Pledge.Status.COMPLETED:
         if pledge.pdf_status != Pledge.PdfStatus.READY:
             messages.info(request, _("The signed PDF is being prepared; try again in a moment."))
@@ -329,7 +329,7 @@ def pledge_pdf(request, pk):
         response = FileResponse(pledge.pdf_file.open("rb"), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{pdf.filename(pledge)}"'
         return response
-    data = pdf.render_pdf(pledge, preview=True)
+    data = pdf.render_pdf(Pledge.objects.for_document().get(pk=pledge.pk), preview=True)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="BAN-DU-THAO-{pdf.filename(pledge)}"'
     response["Cache-Control"] = "private, no-store"
