@@ -132,6 +132,7 @@ def test_pdf_a3_identification_and_attachment_survive_the_seal(completed):
         assert "nhat-ky-ky-ket.json" in attachments
         spec = attachments["nhat-ky-ky-ket.json"]
         assert spec.obj.get("/AFRelationship") == "/Data"
+        assert spec.get_file().mime_type == "application/json"
         trail = json.loads(spec.get_file().read_bytes())
         assert trail["content_hash"] == pledge.content_hash
         assert [e["kind"] for e in trail["audit_trail"]][-1] == "completed"
@@ -274,3 +275,19 @@ def test_signers_see_the_frozen_pages_as_images(cast, heads, draft, client, djan
     assert b"".join(image.streaming_content).startswith(b"\x89PNG")
     # The page image is the frozen PDF's first page: the same text a signer will sign.
     assert "GIAO ƯỚC THI ĐUA NĂM 2022" in text_of(services.pledge_frozen_pdf(pledge), page=1)
+
+
+def test_seed_demo_pledge_has_a_stored_registered_intact_pdf(db, tmp_path, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+    pledge = Pledge.objects.get(term__year=2022, term__bloc__province__code="NDH")
+    assert pledge.pdf_status == "ready"
+    target = tmp_path / "seed.pdf"
+    call_command("pledge_pdf", str(pledge.pk), "-o", str(target), stdout=io.StringIO())
+    data = target.read_bytes()
+    text = " ".join(text_of(data).split())
+    assert "GIAO ƯỚC THI ĐUA NĂM 2022" in text
+    assert "BAN DÂN TỘC" in text and "Nguyễn Ngọc Thành" in text
+    with pytest.raises(SystemExit) as verdict:
+        call_command("verify_pdf", str(target), stdout=io.StringIO())
+    assert verdict.value.code == 0
