@@ -67,6 +67,24 @@ def home(request):
             for term in terms:
                 for text in term.role_tasks():
                     tasks.append({"text": f"{bloc.name} {year}: {text}", "url": term.get_absolute_url()})
+    if access.is_board(user):
+        overdue = Pledge.objects.filter(
+            status=Pledge.Status.OPEN,
+            signing_deadline__lt=timezone.localdate(),
+            term__bloc__province_id__in=access.board_province_ids(user),
+        ).select_related("term__bloc")
+        for pledge in overdue:
+            tasks.append(
+                {
+                    "text": _("Overdue: %(title)s of %(bloc)s (deadline %(date)s) is not signed by every unit.")
+                    % {
+                        "title": pledge.title,
+                        "bloc": pledge.term.bloc.name,
+                        "date": pledge.signing_deadline.strftime("%d/%m/%Y"),
+                    },
+                    "url": pledge.get_absolute_url(),
+                }
+            )
     my_terms = []
     if user.unit_id:
         my_terms = list(

@@ -203,6 +203,7 @@ class PledgeEvent(AppendOnly):
         EXCUSED = "excused", _("Signer excused")
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
+        REMINDED = "reminded", _("Signers reminded")
 
     pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
@@ -221,3 +222,27 @@ class PledgeEvent(AppendOnly):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.created_at:%d/%m/%Y %H:%M})"
+
+
+class Reminder(models.Model):
+    """An e-mail reminder sent to one person about one pledge; at most one a day each."""
+
+    class Kind(models.TextChoices):
+        TO_SIGN = "to_sign", _("Reminder to sign")
+        OVERDUE = "overdue", _("Overdue report to the chair")
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sent_on = models.DateField(_("sent on"))
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "user", "kind", "sent_on"], name="one_reminder_a_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.pledge} ({self.sent_on})"

@@ -745,3 +745,91 @@ def page_images(pledge: Pledge, *, render: bool, draft_digest: str | None = None
             storage.save(f"{folder}/{name}", ContentFile(png))
         names.append(name)
     return names
+
+
+# Reminders ---------------------------------------------------------------------
+
+
+def _unsigned_heads(pledge: Pledge):
+    from accounts.models import User
+
+    waiting_units = pledge.required_signers.filter(excused_at__isnull=True).exclude(
+        unit_id__in=pledge.signatures.values("unit_id")
+    )
+    return User.objects.filter(
+        unit_id__in=waiting_units.values("unit_id"), can_sign=True, is_active=True
+    ).select_related("unit")
+
+
+def _send(*, pledge: Pledge, users, kind: str, template: str, context: dict) -> int:
+    """Mail *users* about *pledge* once today each; return how many were mailed."""
+    from django.conf import settings
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from pledges.models import Reminder
+
+    now = clock.now()
+    today = timezone.localdate(now)
+    sent = 0
+    sign_url = settings.SITE_URL + reverse("pledges:sign", args=[pledge.pk])
+    page_url = settings.SITE_URL + pledge.get_absolute_url()
+    for user in users:
+        if not user.email:
+            continue
+        # Claim the day's row first: repeated clicks and a cron run on the same day send nothing more.
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(pledge=pledge, user=user, kind=kind, sent_on=today, sent_at=now)
+        except IntegrityError:
+            continue
+        with translation.override("vi"):
+            full = {"pledge": pledge, "user": user, "sign_url": sign_url, "page_url": page_url, **context}
+            subject = render_to_string(f"pledges/email/{template}_subject.txt", full).strip()
+            text = render_to_string(f"pledges/email/{template}.txt", full)
+            html = render_to_string(f"pledges/email/{template}.html", full)
+        message = EmailMultiAlternatives(subject, text, None, [user.email])
+        message.attach_alternative(html, "text/html")
+        message.send()
+        sent += 1
+    return sent
+
+
+def pledge_remind(*, actor, pledge: Pledge) -> int:
+    """E-mail the heads who have not signed yet (at most once a day each); return how many."""
+    if pledge.status != Status.OPEN:
+        raise PledgeError(_("Only a pledge open for signing has signers to remind."))
+    sent = _send(pledge=pledge, users=_unsigned_heads(pledge), kind="to_sign", template="remind", context={})
+    _event(pledge, PledgeEvent.Kind.REMINDED, actor=actor, count=sent)
+    return sent
+
+
+def reminders_send_due(*, days_before: int = 3) -> dict:
+    """For the daily cron: remind heads before a deadline; report overdue pledges to the chairs' officers."""
+    from accounts.models import User
+
+    today = timezone.localdate(clock.now())
+    report = {"reminded": 0, "overdue_reports": 0}
+    open_pledges = Pledge.objects.filter(status=Status.OPEN, signing_deadline__isnull=False).select_related(
+        "term__bloc"
+    )
+    for pledge in open_pledges:
+        if today <= pledge.signing_deadline <= today + datetime.timedelta(days=days_before):
+            report["reminded"] += _send(
+                pledge=pledge, users=_unsigned_heads(pledge), kind="to_sign", template="remind", context={}
+            )
+        elif pledge.signing_deadline < today:
+            term = pledge.term
+            units = [term.chair_id] + ([term.vice_chair_id] if term.vice_chair_acting else [])
+            officers = User.objects.filter(unit_id__in=units, is_active=True)
+            waiting = list(
+                pledge.required_signers.filter(excused_at__isnull=True)
+                .exclude(unit_id__in=pledge.signatures.values("unit_id"))
+                .values_list("unit_name", flat=True)
+            )
+            report["overdue_reports"] += _send(
+                pledge=pledge, users=officers, kind="overdue", template="overdue", context={"waiting": waiting}
+            )
+    return report

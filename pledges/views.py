@@ -2,10 +2,12 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -436,3 +438,54 @@ def page_image(request, pk, name):
     response = FileResponse(storage.open(path, "rb"), content_type="image/png")
     response["Cache-Control"] = "private, max-age=86400"
     return response
+
+
+@login_required
+def conference(request, pk):
+    """The full-screen conference page: every member unit's state, live, and a QR code to sign."""
+    pledge = access.get_pledge_for_user(request.user, pk, queryset=Pledge.objects.for_document())
+    context = _document_context(pledge)
+    context["signed_count"] = sum(1 for row in context["rows"] if row["signature"])
+    context["qr"] = pdf.qr_data_uri(settings.SITE_URL + reverse("pledges:sign", args=[pledge.pk]))
+    return render(request, "pledges/conference.html", context)
+
+
+@login_required
+def conference_data(request, pk):
+    """The conference screen's data: who has signed, when, and the pledge's state."""
+    pledge = access.get_pledge_for_user(request.user, pk, queryset=Pledge.objects.for_document())
+    rows = _document_context(pledge)["rows"]
+    units = []
+    for row in rows:
+        signature, signer = row["signature"], row["signer"]
+        if signature:
+            state = timezone.localtime(signature.signed_at).strftime("%H:%M")
+        elif signer.excused_at:
+            state = _("excused")
+        else:
+            state = _("waiting")
+        units.append({"unit": signer.unit_id, "name": signer.unit_name, "signed": bool(signature), "state": state})
+    data = {
+        "status": pledge.status,
+        "signed": sum(1 for u in units if u["signed"]),
+        "total": len(units),
+        "units": units,
+    }
+    return JsonResponse(data, headers={"Cache-Control": "no-store"})
+
+
+@require_POST
+@login_required
+def pledge_remind(request, pk):
+    """E-mail the heads who have not signed; repeated clicks the same day send nothing more."""
+    pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
+    try:
+        sent = services.pledge_remind(actor=request.user, pledge=pledge)
+    except services.PledgeError as error:
+        messages.error(request, error.message)
+    else:
+        if sent:
+            messages.success(request, _("Reminder sent to %(count)s head(s).") % {"count": sent})
+        else:
+            messages.info(request, _("Everybody who has not signed was already reminded today."))
+    return redirect(pledge)

@@ -152,3 +152,50 @@ def test_eight_heads_sign_in_the_browser(live_server, conference, end_server_ses
     assert pledge.status == "completed"
     kinds = dict(Signature.objects.filter(pledge=pledge).values_list("signer__username", "kind"))
     assert sorted(kinds.values()) == ["drawn", "drawn", "drawn", "drawn", "saved", "saved", "typed", "typed"]
+
+
+@pytest.mark.browser
+def test_conference_screen_shows_a_signature_made_elsewhere(live_server, conference, end_server_sessions):
+    import datetime as dt
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from pledges import services
+    from tests.pledges.conftest import sign
+
+    term, officer, heads = conference
+    pledge = services.pledge_create(
+        actor=officer, term=term, place="Nam Định", signing_date=dt.date(2022, 3, 30), items=["Một nội dung."]
+    )
+    pledge = services.pledge_open(actor=officer, pledge=pledge, deadline=dt.date(2099, 1, 1))
+    for head, _ in heads[:-1]:
+        sign(pledge, head, token=head.username)
+    last_head = heads[-1][0]
+    base = live_server.url
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        screen_context = browser.new_context(viewport={"width": 1600, "height": 900})
+        screen = screen_context.new_page()
+        log_in(screen, base, "officer")
+        screen.goto(base + reverse("pledges:conference", kwargs={"pk": pledge.pk}))
+        last = screen.locator(f'[data-unit="{last_head.unit_id}"]')
+        expect(last).not_to_have_class("conference-unit is-signed")
+        assert screen.locator("#completed-banner").is_hidden()
+
+        phone_context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+        phone = phone_context.new_page()
+        log_in(phone, base, last_head.username)
+        phone.goto(base + reverse("pledges:sign", kwargs={"pk": pledge.pk}))
+        phone.check("input[name=agree]")
+        phone.fill("input[name=typed_name]", last_head.full_name)
+        phone.check("input[name=method][value=typed]")
+        phone.click("#sign-form button[type=submit]")
+        phone.wait_for_selector("#signed-at")
+
+        # The projector's page catches up by itself, within a few seconds.
+        expect(last).to_have_class("conference-unit is-signed", timeout=8000)
+        expect(screen.locator("#completed-banner")).to_be_visible(timeout=8000)
+        assert screen.inner_text("#signed-count") == str(len(heads))
+        phone_context.close()
+        screen_context.close()
+        browser.close()

@@ -21,6 +21,14 @@ from pledges.services import PledgeError
 pytestmark = pytest.mark.pdf
 
 
+@pytest.fixture(autouse=True)
+def english_messages():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def personal_certificate(tmp_path, *, name="Nguyen Thi Lap Lanh Anh", days=365, valid_from_days=-1):
     """A CA of a (made-up) Vietnamese certification service and a head's certificate it issued."""
     now = datetime.datetime.now(datetime.UTC)

@@ -74,3 +74,19 @@ def test_progress_page_query_count(client, build, django_assert_num_queries, mem
     with django_assert_num_queries(PROGRESS_PAGE_QUERIES):
         response = client.get(reverse("pledges:detail", kwargs={"pk": pledge.pk}))
     assert response.context["signed_count"] == members - 2
+
+
+# The conference screen's data endpoint, polled every few seconds by the projector:
+#  1. the session  2. the user with unit and province  3. the pledge with term, bloc, province
+#  4. the items  5. the required signers with units  6. the signatures with signers
+#  7. the term (access)  8. the term's member unit ids (access)
+CONFERENCE_DATA_QUERIES = 8
+
+
+@pytest.mark.parametrize("members", [3, 15])
+def test_conference_data_query_count(client, build, django_assert_num_queries, members):
+    pledge, heads = build(members)
+    client.force_login(heads[0])
+    with django_assert_num_queries(CONFERENCE_DATA_QUERIES):
+        data = client.get(reverse("pledges:conference_data", kwargs={"pk": pledge.pk})).json()
+    assert (data["status"], data["signed"], data["total"]) == ("open", members - 2, members)

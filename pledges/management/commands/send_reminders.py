@@ -1,0 +1,16 @@
+"""For a daily cron: remind heads before a deadline, report overdue pledges to the chairs' officers."""
+
+from django.core.management.base import BaseCommand
+
+from pledges import services
+
+
+class Command(BaseCommand):
+    help = "Remind heads who have not signed (within --days of the deadline) and report overdue pledges."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=3, help="Remind this many days before the deadline.")
+
+    def handle(self, *args, days, **options):
+        report = services.reminders_send_due(days_before=days)
+        self.stdout.write(f"Reminders sent: {report['reminded']}; overdue reports: {report['overdue_reports']}.")
