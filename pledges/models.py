@@ -62,6 +62,9 @@ class Pledge(models.Model):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=255, blank=True)
+    copied_from = models.ForeignKey(
+        "self", verbose_name=_("copied from"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # The public verification code, printed on every page (set when the pledge opens).
     verification_code = models.CharField(_("verification code"), max_length=16, null=True, blank=True, unique=True)
 

@@ -126,6 +126,41 @@ def pledge_create(
     return pledge
 
 
+def pledge_copy_source(term: Term) -> Pledge | None:
+    """Return the pledge a new one for *term* starts from: the bloc's latest earlier pledge
+    that was not cancelled, or else that of a bloc it was formed from."""
+    earlier = Pledge.objects.exclude(status=Status.CANCELLED).filter(term__year__lt=term.year)
+    own = earlier.filter(term__bloc=term.bloc).order_by("-term__year", "-created_at").first()
+    if own is not None:
+        return own
+    origins = term.bloc.formed_from.all()
+    return earlier.filter(term__bloc__in=origins).order_by("-term__year", "-created_at").first()
+
+
+def pledge_create_from(*, actor, term: Term, source: Pledge) -> Pledge:
+    """Create *term*'s draft as a copy of *source*: its texts and commitments, the date moved to this year."""
+    old_default = _("Giao ước thi đua năm %(year)s") % {"year": source.term.year}
+    try:
+        signing_date = source.signing_date.replace(year=term.year)
+    except ValueError:  # 29 February
+        signing_date = source.signing_date.replace(year=term.year, day=28)
+    pledge = pledge_create(
+        actor=actor,
+        term=term,
+        title="" if source.title == old_default else source.title,
+        place=source.place,
+        signing_date=signing_date,
+        legal_grounds=source.legal_grounds,
+        introduction=source.introduction,
+        slogan=source.slogan,
+        implementation=source.implementation,
+        items=list(source.items.order_by("position", "id").values_list("text", flat=True)),
+    )
+    Pledge.objects.filter(pk=pledge.pk).update(copied_from=source)
+    pledge.copied_from = source
+    return pledge
+
+
 def pledge_update(*, actor, pledge: Pledge, signing_date: datetime.date, signing_deadline=None, **texts) -> Pledge:
     """Change a draft's fields; a frozen pledge refuses."""
     with transaction.atomic():

@@ -7,7 +7,9 @@ app_name = "pledges"
 
 urlpatterns = [
     path("new/<id:pk>/<year:year>/", views.pledge_create, name="create"),
+    path("copy/<id:pk>/<year:year>/", views.pledge_copy, name="copy"),
     path("<id:pk>/", views.pledge_detail, name="detail"),
+    path("<id:pk>/diff/", views.pledge_diff, name="diff"),
     path("<id:pk>/edit/", views.pledge_edit, name="edit"),
     path("<id:pk>/items/add/", views.item_add, name="item_add"),
     path("<id:pk>/items/<id:item_pk>/", views.item_edit, name="item_edit"),

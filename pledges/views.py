@@ -489,3 +489,51 @@ def pledge_remind(request, pk):
         else:
             messages.info(request, _("Everybody who has not signed was already reminded today."))
     return redirect(pledge)
+
+
+@require_POST
+@login_required
+def pledge_copy(request, pk, year):
+    """Start the year's draft from last year's pledge (or that of a bloc this one was formed from)."""
+    term = get_term_for_user(request.user, pk, year, for_edit=True)
+    source = services.pledge_copy_source(term)
+    if source is None:
+        messages.error(request, _("There is no earlier pledge to start from."))
+        return redirect(term)
+    try:
+        pledge = services.pledge_create_from(actor=request.user, term=term, source=source)
+    except services.PledgeError as error:
+        messages.error(request, error.message)
+        return redirect(term)
+    messages.success(request, _("Draft created from %(title)s: review the differences.") % {"title": source.title})
+    return redirect("pledges:diff", pk=pledge.pk)
+
+
+@login_required
+def pledge_diff(request, pk):
+    """Side by side: this pledge against the one it was copied from, item by item."""
+    pledge = access.get_pledge_for_user(request.user, pk)
+    source = pledge.copied_from
+    if source is None:
+        messages.info(request, _("This pledge was not copied from another one."))
+        return redirect(pledge)
+    from pledges.diff import fields_diff, items_diff
+
+    names = [
+        ("title", _("Title")),
+        ("place", _("Place")),
+        ("legal_grounds", _("Legal grounds")),
+        ("introduction", _("Introduction")),
+        ("slogan", _("Slogan")),
+        ("implementation", _("Implementation")),
+    ]
+    context = {
+        "pledge": pledge,
+        "source": source,
+        "fields": fields_diff(source, pledge, names),
+        "items": items_diff(
+            list(source.items.order_by("position", "id").values_list("text", flat=True)),
+            list(pledge.items.order_by("position", "id").values_list("text", flat=True)),
+        ),
+    }
+    return render(request, "pledges/diff.html", context)

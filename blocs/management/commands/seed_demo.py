@@ -229,18 +229,32 @@ class Command(BaseCommand):
         )
         assert Term.objects.filter(pk=term_2025.pk).exists()
         nb_officer = User.objects.get(username="nb-khcn.staff")
-        pledge = pledge_services.pledge_create(
+        # The new bloc starts from the 2022 pledge of the bloc it was formed from, then edits it.
+        source = pledge_services.pledge_copy_source(nb_term)
+        pledge = pledge_services.pledge_create_from(actor=nb_officer, term=nb_term, source=source)
+        pledge_services.pledge_update(
             actor=nb_officer,
-            term=nb_term,
-            place="Ninh Bình",
+            pledge=pledge,
             signing_date=timezone.localdate(),
+            place="Ninh Bình",
             legal_grounds=PLEDGE_GROUNDS.replace(
                 "Nghị định số 91/2017/NĐ-CP ngày 31/7/2017", "Nghị định số 152/2025/NĐ-CP ngày 14/6/2025"
             ),
-            introduction=PLEDGE_INTRODUCTION,
             slogan="Đoàn kết, đổi mới, sáng tạo, hoàn thành xuất sắc nhiệm vụ",
-            implementation=PLEDGE_IMPLEMENTATION,
-            items=PLEDGE_ITEMS,
+        )
+        items = list(pledge.items.order_by("position"))
+        pledge_services.item_update(
+            actor=nb_officer,
+            item=items[4],
+            text="Xây dựng tổ chức bộ máy sau sắp xếp tinh gọn, hoạt động hiệu lực, hiệu quả; đẩy mạnh cải cách "
+            "hành chính và chuyển đổi số theo Nghị quyết số 57-NQ/TW.",
+        )
+        pledge_services.item_move(actor=nb_officer, item=items[7], offset=-1)
+        pledge_services.item_add(
+            actor=nb_officer,
+            pledge=pledge,
+            text="Thực hiện tốt việc bàn giao, tiếp nhận nhiệm vụ và hồ sơ khi hợp nhất tỉnh, bảo đảm hoạt động "
+            "thông suốt, không gián đoạn.",
         )
         pledge_services.pledge_open(
             actor=nb_officer, pledge=pledge, deadline=timezone.localdate() + datetime.timedelta(days=21)
