@@ -4,17 +4,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from blocs.models import Bloc, Unit
-from blocs.text import nfc
+from blocs.text import clean_pasted
 
 
 class NFCMixin:
-    """Normalise every text field to NFC: pasted text is often decomposed."""
+    """Clean every text field: NFC (pasted text is often decomposed), and what Word leaves behind."""
 
     def clean(self):
         cleaned = super().clean()
         for name, value in cleaned.items():
             if isinstance(value, str):
-                cleaned[name] = nfc(value)
+                cleaned[name] = clean_pasted(value)
         return cleaned
 
 

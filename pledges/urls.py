@@ -27,6 +27,7 @@ urlpatterns = [
     path("<id:pk>/pages/<slug:name>.png", views.page_image, name="page_image"),
     path("<id:pk>/sign/digital/", views.sign_digital, name="sign_digital"),
     path("<id:pk>/pdf/", views.pledge_pdf, name="pdf"),
+    path("<id:pk>/docx/", views.pledge_docx, name="docx"),
     path("<id:pk>/pdf/retry/", views.pledge_pdf_retry, name="pdf_retry"),
     path("signatures/<id:pk>/", views.signature_detail, name="signature"),
     path("signatures/<id:pk>/image.png", views.signature_image, name="signature_image"),

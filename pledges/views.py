@@ -537,3 +537,21 @@ def pledge_diff(request, pk):
         ),
     }
     return render(request, "pledges/diff.html", context)
+
+
+@login_required
+def pledge_docx(request, pk):
+    """The draft (or the frozen pledge) as a Word document."""
+    from pledges.docx import render_docx
+
+    pledge = access.get_pledge_for_user(request.user, pk, queryset=Pledge.objects.for_document())
+    context = _document_context(pledge)
+    if pledge.status == Pledge.Status.DRAFT:
+        pledge, signers, _digest = services.frozen_preview(pledge)
+        context["rows"] = [{"signer": signer, "signature": None} for signer in signers]
+    data = render_docx(pledge, context["items"], context["rows"])
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{pdf.filename(pledge)[:-4]}.docx"'
+    return response

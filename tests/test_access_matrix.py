@@ -122,6 +122,7 @@ MATRIX = {
     "pledges:remind": ("post", lambda c: {"pk": c.open_pledge.pk}, TERM_EDIT_POST),
     "pledges:copy": ("post", lambda c: {"pk": c.bloc.pk, "year": 2022}, TERM_EDIT_POST),
     "pledges:diff": ("get", lambda c: {"pk": c.draft.pk}, row(302, 302, 302, 404, 302, 302, 302, 302, 404)),
+    "pledges:docx": ("get", lambda c: {"pk": c.draft.pk}, BLOC_READ),
     "pledges:pdf": ("get", lambda c: {"pk": c.open_pledge.pk}, BLOC_READ),
     "pledges:pdf_retry": ("post", lambda c: {"pk": c.open_pledge.pk}, TERM_EDIT_POST),
     "verify:index": ("get", lambda c: {}, PUBLIC),
