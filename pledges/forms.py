@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blocs.forms import NFCMixin, date_field
 from pledges import images
-from pledges.models import RequiredSigner, Signature
+from pledges.models import Comment, PledgeItem, RequiredSigner, Signature
 
 
 class PledgeForm(NFCMixin, forms.Form):
@@ -154,3 +154,29 @@ class DigitalSignatureForm(forms.Form):
         if not data.startswith(b"%PDF-"):
             raise ValidationError(_("This is not a PDF file."))
         return data
+
+
+class CommentForm(NFCMixin, forms.Form):
+    item = forms.ModelChoiceField(
+        label=_("On commitment"), queryset=PledgeItem.objects.none(), required=False, empty_label=_("The whole draft")
+    )
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items
+
+
+class CommentsOpenForm(forms.Form):
+    until = date_field(_("Comments close on"))
+
+
+class AnswerForm(NFCMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(k, v) for k, v in Comment.Decision.choices if k != Comment.Decision.PENDING],
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
+    )

@@ -62,6 +62,7 @@ class Pledge(models.Model):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=255, blank=True)
+    comments_until = models.DateField(_("comments open until"), null=True, blank=True)
     copied_from = models.ForeignKey(
         "self", verbose_name=_("copied from"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -207,6 +208,9 @@ class PledgeEvent(AppendOnly):
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
         REMINDED = "reminded", _("Signers reminded")
+        COMMENTS_OPENED = "comments_opened", _("Opened for comments")
+        COMMENTED = "commented", _("Comment made")
+        COMMENT_ANSWERED = "comment_answered", _("Comment answered")
 
     pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
@@ -249,3 +253,35 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.pledge} ({self.sent_on})"
+
+
+class Comment(models.Model):
+    """A member's comment on a draft (lấy ý kiến), on the whole draft or on one commitment."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Awaiting an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        ANSWERED = "answered", _("Answered")
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="comments")
+    item = models.ForeignKey(PledgeItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments")
+    item_number = models.PositiveSmallIntegerField(_("commitment number"), null=True, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    unit_name = models.CharField(_("unit"), max_length=255)
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("time"))
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["pledge", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.unit_name}: {self.text[:40]}"

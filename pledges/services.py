@@ -868,3 +868,73 @@ def reminders_send_due(*, days_before: int = 3) -> dict:
                 pledge=pledge, users=officers, kind="overdue", template="overdue", context={"waiting": waiting}
             )
     return report
+
+
+# The comment round ----------------------------------------------------------------
+
+MAX_COMMENT = 4000
+
+
+def comments_open(*, actor, pledge: Pledge, until: datetime.date) -> Pledge:
+    """Open the draft for the members' comments until *until* (lấy ý kiến)."""
+    if until < timezone.localdate(clock.now()):
+        raise PledgeError(_("The closing date cannot be in the past."), field="until")
+    with transaction.atomic():
+        pledge = _locked(pledge)
+        _require_draft(pledge)
+        pledge.comments_until = until
+        pledge.save(update_fields=["comments_until"])
+        _event(pledge, PledgeEvent.Kind.COMMENTS_OPENED, actor=actor, until=until.isoformat())
+    return pledge
+
+
+def comments_are_open(pledge: Pledge) -> bool:
+    return (
+        pledge.status == Status.DRAFT
+        and pledge.comments_until is not None
+        and timezone.localdate(clock.now()) <= pledge.comments_until
+    )
+
+
+def comment_add(*, actor, pledge: Pledge, text: str, item: PledgeItem | None = None):
+    """Record a member's comment on the draft or one of its commitments."""
+    from pledges.models import Comment
+
+    text = nfc(text)
+    if not text:
+        raise PledgeError(_("Write the comment first."), field="text")
+    if len(text) > MAX_COMMENT:
+        raise PledgeError(_("A comment has at most %(count)s characters.") % {"count": MAX_COMMENT}, field="text")
+    with transaction.atomic():
+        pledge = _locked(pledge)
+        if not comments_are_open(pledge):
+            raise PledgeError(_("The draft is not open for comments (or the closing date has passed)."))
+        if item is not None and item.pledge_id != pledge.pk:
+            raise PledgeError(_("No such commitment in this draft."), field="item")
+        comment = Comment.objects.create(
+            pledge=pledge,
+            item=item,
+            item_number=item.position if item else None,
+            author=actor,
+            unit_name=actor.unit.name if actor.unit_id else "",
+            text=text,
+            created_at=clock.now(),
+        )
+        _event(pledge, PledgeEvent.Kind.COMMENTED, actor=actor, unit=comment.unit_name, item=comment.item_number)
+    return comment
+
+
+def comment_answer(*, actor, comment, decision: str, answer: str):
+    """The chair's officer accepts, declines or answers a comment; members see the answer."""
+    from pledges.models import Comment
+
+    if decision not in (Comment.Decision.ACCEPTED, Comment.Decision.DECLINED, Comment.Decision.ANSWERED):
+        raise PledgeError(_("Choose a decision."), field="decision")
+    with transaction.atomic():
+        pledge = _locked(comment.pledge)
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        comment.decision, comment.answer = decision, nfc(answer)[:MAX_COMMENT]
+        comment.answered_by, comment.answered_at = actor, clock.now()
+        comment.save(update_fields=["decision", "answer", "answered_by", "answered_at"])
+        _event(pledge, PledgeEvent.Kind.COMMENT_ANSWERED, actor=actor, decision=decision)
+    return comment

@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -555,3 +556,75 @@ def pledge_docx(request, pk):
     )
     response["Content-Disposition"] = f'attachment; filename="{pdf.filename(pledge)[:-4]}.docx"'
     return response
+
+
+@login_required
+def pledge_comments(request, pk):
+    """The comment round: every comment with its answer; members add theirs while it is open."""
+    from pledges.forms import CommentForm
+    from pledges.models import Comment
+
+    pledge = access.get_pledge_for_user(request.user, pk)
+    form = CommentForm(request.POST or None, items=pledge.items.all())
+    if request.method == "POST":
+        if not pledge.roles.member:
+            raise PermissionDenied(_("Only the member units' staff and heads comment on the draft."))
+        if form.is_valid():
+            data = form.cleaned_data
+            done = run_service(
+                form,
+                lambda: services.comment_add(actor=request.user, pledge=pledge, text=data["text"], item=data["item"]),
+            )
+            if done:
+                messages.success(request, _("Your comment has been sent to the chair."))
+                return redirect("pledges:comments", pk=pledge.pk)
+    context = {
+        "pledge": pledge,
+        "comments": Comment.objects.filter(pledge=pledge).select_related("author", "answered_by"),
+        "form": form,
+        "is_open": services.comments_are_open(pledge),
+        "roles": pledge.roles,
+    }
+    return render(request, "pledges/comments.html", context)
+
+
+@login_required
+def comments_open(request, pk):
+    from pledges.forms import CommentsOpenForm
+
+    pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
+    form = CommentsOpenForm(request.POST or None, initial={"until": pledge.comments_until})
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form, lambda: services.comments_open(actor=request.user, pledge=pledge, until=form.cleaned_data["until"])
+        ):
+            messages.success(request, _("The draft is open for comments."))
+            return redirect("pledges:comments", pk=pledge.pk)
+    title = _("Open the draft for comments")
+    return render(request, "blocs/form.html", {"form": form, "title": title, "back": pledge.get_absolute_url()})
+
+
+@login_required
+def comment_answer(request, pk, comment_pk):
+    from pledges.forms import AnswerForm
+    from pledges.models import Comment
+
+    pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
+    comment = get_object_or_404(Comment, pk=comment_pk, pledge=pledge)
+    form = AnswerForm(request.POST or None, initial={"answer": comment.answer})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = run_service(
+            form,
+            lambda: services.comment_answer(
+                actor=request.user, comment=comment, decision=data["decision"], answer=data["answer"]
+            ),
+        )
+        if done:
+            return redirect("pledges:comments", pk=pledge.pk)
+    title = _("Answer the comment of %(unit)s") % {"unit": comment.unit_name}
+    return render(
+        request,
+        "blocs/form.html",
+        {"form": form, "title": title, "back": reverse("pledges:comments", args=[pledge.pk])},
+    )

@@ -123,6 +123,9 @@ MATRIX = {
     "pledges:copy": ("post", lambda c: {"pk": c.bloc.pk, "year": 2022}, TERM_EDIT_POST),
     "pledges:diff": ("get", lambda c: {"pk": c.draft.pk}, row(302, 302, 302, 404, 302, 302, 302, 302, 404)),
     "pledges:docx": ("get", lambda c: {"pk": c.draft.pk}, BLOC_READ),
+    "pledges:comments": ("get", lambda c: {"pk": c.draft.pk}, BLOC_READ),
+    "pledges:comments_open": ("get", lambda c: {"pk": c.draft.pk}, TERM_EDIT),
+    "pledges:comment_answer": ("get", lambda c: {"pk": c.draft.pk, "comment_pk": c.comment.pk}, TERM_EDIT),
     "pledges:pdf": ("get", lambda c: {"pk": c.open_pledge.pk}, BLOC_READ),
     "pledges:pdf_retry": ("post", lambda c: {"pk": c.open_pledge.pk}, TERM_EDIT_POST),
     "verify:index": ("get", lambda c: {}, PUBLIC),
@@ -150,6 +153,8 @@ def world(cast):
         actor=cast.board, term=term_2023, place="Nam Định", signing_date=datetime.date(2023, 3, 1), items=["Một", "Hai"]
     )
     cast.item = cast.draft.items.first()
+    pledge_services.comments_open(actor=cast.board, pledge=cast.draft, until=datetime.date(2099, 1, 1))
+    cast.comment = pledge_services.comment_add(actor=cast.member_staff, pledge=cast.draft, text="Góp ý")
     pledge = pledge_services.pledge_create(
         actor=cast.board, term=cast.term, place="Nam Định", signing_date=datetime.date(2022, 3, 30), items=["Một"]
     )
