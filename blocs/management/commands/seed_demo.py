@@ -237,9 +237,10 @@ class Command(BaseCommand):
             pledge=pledge,
             signing_date=timezone.localdate(),
             place="Ninh Bình",
-            legal_grounds=PLEDGE_GROUNDS.replace(
-                "Nghị định số 91/2017/NĐ-CP ngày 31/7/2017", "Nghị định số 152/2025/NĐ-CP ngày 14/6/2025"
-            ),
+            # Legal grounds are data per year: the law and its implementing decree changed since 2022.
+            legal_grounds="Căn cứ Luật Thi đua, khen thưởng năm 2022;\n"
+            "Căn cứ các văn bản quy định chi tiết thi hành Luật Thi đua, khen thưởng hiện hành;\n"
+            "Căn cứ Quy chế hoạt động của Khối thi đua các sở, ngành Khoa học - Văn hoá - Xã hội tỉnh Ninh Bình.",
             slogan="Đoàn kết, đổi mới, sáng tạo, hoàn thành xuất sắc nhiệm vụ",
         )
         items = list(pledge.items.order_by("position"))
