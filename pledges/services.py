@@ -412,6 +412,53 @@ def _refuse_second(existing: Signature) -> None:
     )
 
 
+def _new_signature(*, actor, pledge: Pledge, kind: str, now, ip, user_agent: str, **fields) -> Signature:
+    """Return an unsaved signature of *actor*'s unit with what is true today: names, title, capacity."""
+    day = timezone.localdate(now)
+    unit = Unit.objects.prefetch_related("versions").get(pk=actor.unit_id)  # fresh: names and seal of today
+    capacity, capacity_title = actor.capacity_lines(unit.head_title_on(day))
+    return Signature(
+        pledge=pledge,
+        unit=unit,
+        signer=actor,
+        unit_name=unit.name_on(day),
+        signer_name=actor.full_name,
+        signer_position=actor.position,
+        capacity=capacity,
+        capacity_title=capacity_title,
+        kind=kind,
+        signed_at=now,
+        ip=ip,
+        user_agent=(user_agent or "")[:400],
+        **fields,
+    )
+
+
+def _save_signature(signature: Signature, *, actor, ip, user_agent: str, **details) -> None:
+    """Store *signature*, write its event and complete the pledge if it was the last one."""
+    signature.save()
+    _event(
+        signature.pledge,
+        PledgeEvent.Kind.SIGNED,
+        actor=actor,
+        ip=ip,
+        user_agent=user_agent,
+        unit=signature.unit_name,
+        signature_kind=signature.kind,
+        content_hash=signature.content_hash,
+        **details,
+    )
+    _complete_if_done(signature.pledge, actor=actor)
+
+
+def _existing_answer(pledge_id: int, actor, token: str) -> tuple[Signature, bool]:
+    """After a lost race for the unit: the stored signature if it is this same submission, else a refusal."""
+    existing = Signature.objects.get(pledge_id=pledge_id, unit_id=actor.unit_id)
+    if existing.signer_id == actor.pk and token and existing.form_token == token:
+        return existing, False
+    _refuse_second(existing)
+
+
 def signature_add(
     *, actor, pledge: Pledge, ip: str | None = None, user_agent: str = "", **kwargs
 ) -> tuple[Signature, bool]:
@@ -461,48 +508,24 @@ def _signature_add(
                 )
             if name_key(typed_name) != name_key(actor.full_name):
                 raise PledgeError(_("The name you typed does not match your full name."), field="typed_name")
-            now = clock.now()
-            day = timezone.localdate(now)
-            unit = Unit.objects.prefetch_related("versions").get(pk=actor.unit_id)  # fresh: names and seal of today
-            capacity, capacity_title = actor.capacity_lines(unit.head_title_on(day))
-            signature = Signature(
+            signature = _new_signature(
+                actor=actor,
                 pledge=pledge,
-                unit=unit,
-                signer=actor,
-                unit_name=unit.name_on(day),
-                signer_name=actor.full_name,
-                signer_position=actor.position,
-                capacity=capacity,
-                capacity_title=capacity_title,
                 kind=kind,
-                signed_at=now,
+                now=clock.now(),
                 ip=ip,
-                user_agent=(user_agent or "")[:400],
+                user_agent=user_agent,
                 content_hash=content_hash_seen,
                 form_token=form_token or "",
             )
             signature.image.save(f"{uuid.uuid4().hex}.png", ContentFile(image_png), save=False)
-            if unit.seal_image:  # the seal as it is today, kept with the signature
-                with unit.seal_image.open("rb") as seal:
+            if signature.unit.seal_image:  # the seal as it is today, kept with the signature
+                with signature.unit.seal_image.open("rb") as seal:
                     signature.seal_image.save(f"{uuid.uuid4().hex}.png", ContentFile(seal.read()), save=False)
-            signature.save()
-            _event(
-                pledge,
-                PledgeEvent.Kind.SIGNED,
-                actor=actor,
-                ip=ip,
-                user_agent=user_agent,
-                unit=signature.unit_name,
-                signature_kind=kind,
-                content_hash=content_hash_seen,
-            )
-            _complete_if_done(pledge, actor=actor)
+            _save_signature(signature, actor=actor, ip=ip, user_agent=user_agent)
     except IntegrityError:
         # Another request for the same unit won the race: answer as for a second signature.
-        existing = Signature.objects.get(pledge=pledge, unit_id=actor.unit_id)
-        if existing.signer_id == actor.pk and form_token and existing.form_token == form_token:
-            return existing, False
-        _refuse_second(existing)
+        return _existing_answer(pledge.pk, actor, form_token)
     return signature, True
 
 
@@ -694,22 +717,13 @@ def _digital_signature_add(*, actor, pledge, signed_pdf, ip, user_agent):
                     return existing, False
                 _refuse_second(existing)
             _check_open_for(pledge, actor.unit_id)
-            unit = actor.unit
-            day = timezone.localdate(now)
-            capacity, capacity_title = actor.capacity_lines(unit.head_title_on(day))
-            signature = Signature(
+            signature = _new_signature(
+                actor=actor,
                 pledge=pledge,
-                unit=unit,
-                signer=actor,
-                unit_name=unit.name_on(day),
-                signer_name=actor.full_name,
-                signer_position=actor.position,
-                capacity=capacity,
-                capacity_title=capacity_title,
                 kind=Signature.Kind.DIGITAL,
-                signed_at=now,
+                now=now,
                 ip=ip,
-                user_agent=(user_agent or "")[:400],
+                user_agent=user_agent,
                 content_hash=pledge.content_hash,
                 form_token=token,
                 certificate_subject=verdict["signer"][:500],
@@ -719,24 +733,11 @@ def _digital_signature_add(*, actor, pledge, signed_pdf, ip, user_agent):
                 certificate_trusted=verdict["trusted"] if verdict["roots_configured"] else None,
             )
             signature.signed_file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(signed_pdf), save=False)
-            signature.save()
-            _event(
-                pledge,
-                PledgeEvent.Kind.SIGNED,
-                actor=actor,
-                ip=ip,
-                user_agent=user_agent,
-                unit=signature.unit_name,
-                signature_kind=Signature.Kind.DIGITAL,
-                certificate=signature.certificate_subject,
-                content_hash=pledge.content_hash,
+            _save_signature(
+                signature, actor=actor, ip=ip, user_agent=user_agent, certificate=signature.certificate_subject
             )
-            _complete_if_done(pledge, actor=actor)
     except IntegrityError:
-        existing = Signature.objects.get(pledge=pledge, unit_id=actor.unit_id)
-        if existing.signer_id == actor.pk and existing.form_token == token:
-            return existing, False
-        _refuse_second(existing)
+        return _existing_answer(pledge.pk, actor, token)
     return signature, True
 
 
