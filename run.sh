@@ -57,6 +57,7 @@ fi
 mkdir -p var
 .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=var -v0
 .venv/bin/python manage.py migrate --no-input -v0
+.venv/bin/python manage.py collectstatic --no-input -v0
 # A self-signed development seal, unless a real one is configured (SEAL_PKCS12).
 [ -n "${SEAL_PKCS12:-}" ] || .venv/bin/python manage.py make_dev_seal --if-missing
 .venv/bin/python manage.py seed_demo

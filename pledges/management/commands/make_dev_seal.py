@@ -11,25 +11,27 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+DEVELOPMENT = "Giao uoc thi dua (development)"
 
-def _name(common_name: str) -> x509.Name:
+
+def _name(common_name: str, organisation: str = DEVELOPMENT) -> x509.Name:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Giao uoc thi dua (development)"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
         ]
     )
 
 
-def make_certificates(years: int = 10):
-    """Return (root key, root cert, seal key, seal cert): a development CA and the seal it issued."""
+def make_certificates(years: int = 10, organisation: str = DEVELOPMENT):
+    """Return (root key, root cert, seal key, seal cert): a CA and the seal it issued (development by default)."""
     now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1)
     root_key = ec.generate_private_key(ec.SECP256R1())
     root = (
         x509.CertificateBuilder()
-        .subject_name(_name("Development root CA"))
-        .issuer_name(_name("Development root CA"))
+        .subject_name(_name("Development root CA", organisation))
+        .issuer_name(_name("Development root CA", organisation))
         .public_key(root_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now)
@@ -42,7 +44,7 @@ def make_certificates(years: int = 10):
     seal_key = ec.generate_private_key(ec.SECP256R1())
     seal = (
         x509.CertificateBuilder()
-        .subject_name(_name("He thong giao uoc thi dua - con dau dien tu"))
+        .subject_name(_name("He thong giao uoc thi dua - con dau dien tu", organisation))
         .issuer_name(root.subject)
         .public_key(seal_key.public_key())
         .serial_number(x509.random_serial_number())
