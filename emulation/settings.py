@@ -157,6 +157,22 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# An S3-compatible object store instead of local folders, so that app servers keep no files.
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    s3 = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("S3_REGION", "us-east-1"),
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+        "default_acl": None,
+        "file_overwrite": False,
+        "querystring_auth": True,  # any URL it makes is signed and short-lived
+        "querystring_expire": 300,
+    }
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**s3, "location": "public"}}
+    STORAGES["private"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**s3, "location": "private"}}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

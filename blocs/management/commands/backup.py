@@ -5,12 +5,24 @@ import io
 import json
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
+
+
+def walk(storage, folder: str = ""):
+    """Yield every file name in *storage* (local folders and object stores alike)."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in sorted(files):
+        yield f"{folder}/{name}" if folder else name
+    for sub in sorted(folders):
+        yield from walk(storage, f"{folder}/{sub}" if folder else sub)
 
 
 def sha256_file(path: Path) -> str:
@@ -37,17 +49,16 @@ class Command(BaseCommand):
             "dumpdata", "--natural-foreign", "--natural-primary", *[f"--exclude={e}" for e in EXCLUDED], stdout=data
         )
         (target / "data.json").write_text(data.getvalue(), encoding="utf-8")
-        source = Path(settings.PRIVATE_ROOT)
+        storage = storages["private"]
         entries = {"data.json": sha256_file(target / "data.json")}
-        if source.is_dir():
-            for path in sorted(p for p in source.rglob("*") if p.is_file()):
-                relative = path.relative_to(source).as_posix()
-                if relative.startswith(("healthz/", "page-images/")):
-                    continue  # checks and caches: nothing to keep
-                copy = target / "files" / relative
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                copy.write_bytes(path.read_bytes())
-                entries[f"files/{relative}"] = sha256_file(copy)
+        for name in walk(storage):
+            if name.startswith(("healthz/", "page-images/")):
+                continue  # checks and caches: nothing to keep
+            copy = target / "files" / name
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            with storage.open(name, "rb") as handle:
+                copy.write_bytes(handle.read())
+            entries[f"files/{name}"] = sha256_file(copy)
         manifest = {"created": timezone.now().isoformat(), "format": 1, "sha256": entries}
         (target / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         self.stdout.write(f"Backed up {len(entries) - 1} files and the database to {target}.")

@@ -1,11 +1,11 @@
 """Restore a backup made by `backup` into an empty database and storage, after checking its manifest."""
 
 import json
-import shutil
 from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -40,10 +40,13 @@ class Command(BaseCommand):
             if holding:
                 call_command("flush", "--no-input", verbosity=0)
             call_command("loaddata", str(source / "data.json"), verbosity=0)
-        target = Path(settings.PRIVATE_ROOT)
+        storage = storages["private"]
         for name in listed:
             if name.startswith("files/"):
-                destination = target / name[len("files/") :]
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source / name, destination)
+                stored_name = name[len("files/") :]
+                if storage.exists(stored_name):
+                    storage.delete(stored_name)  # --force over an existing storage: the backup wins
+                with open(source / name, "rb") as handle:
+                    if storage.save(stored_name, File(handle)) != stored_name:
+                        raise CommandError(f"The storage renamed {stored_name}: restore into an empty storage.")
         self.stdout.write(f"Restored the database and {len(listed) - 1} files from {source}.")
