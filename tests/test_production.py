@@ -129,3 +129,23 @@ def test_login_is_throttled_through_the_real_form(client, db, settings):
 
     call_command("axes_reset_username", "victim", stdout=open(os.devnull, "w"))
     assert client.post(url, {"username": "victim", "password": "pw"}).status_code == 302
+
+
+def test_the_wsgi_application_refuses_to_start_unsafe(tmp_path):
+    env = {
+        "DEBUG": "false",
+        "SECRET_KEY": STRONG_KEY,
+        "ALLOWED_HOSTS": "x.example",
+        "DJANGO_SETTINGS_MODULE": "emulation.settings",
+    }
+    unwanted = ("SECRET_KEY", "DEBUG", "DATABASE_URL", "SEAL_PKCS12", "DJANGO_ALLOW_ASYNC_UNSAFE", "SITE_URL")
+    result = subprocess.run(
+        [sys.executable, "-c", "import emulation.wsgi"],
+        cwd=ROOT,
+        env={**{k: v for k, v in os.environ.items() if k not in unwanted}, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "not safe for production" in result.stderr and "SITE_URL" in result.stderr

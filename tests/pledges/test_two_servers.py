@@ -17,10 +17,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
+from pledges.management.commands.make_dev_seal import make_certificates
 from pledges.models import Pledge, Signature
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -129,6 +132,16 @@ def test_two_servers_share_one_database_and_one_object_store(
             aws_secret_access_key="test",
         ).create_bucket(Bucket=BUCKET)
 
+        # A production configuration that check_production accepts: strong key, https, the organisation's seal.
+        settings.SECRET_KEY = "k3Yq9-ZxW2pLmN8vB4cR7tH1jF6gD0sA5eU-yIoPqWxEzRtYuVs"  # sessions are made with it below
+        _, root, key, cert = make_certificates(organisation="Ban Thi dua - Khen thuong tinh")
+        seal = tmp_path / "organisation.p12"
+        seal.write_bytes(
+            pkcs12.serialize_key_and_certificates(
+                b"org", key, cert, [root], serialization.BestAvailableEncryption(b"s3cret")
+            )
+        )
+        (tmp_path / "roots.pem").write_bytes(root.public_bytes(serialization.Encoding.PEM))
         db = connection.settings_dict
         env = {
             **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
@@ -141,9 +154,9 @@ def test_two_servers_share_one_database_and_one_object_store(
             "S3_ENDPOINT_URL": f"http://127.0.0.1:{s3_port}",
             "S3_ACCESS_KEY_ID": "test",
             "S3_SECRET_ACCESS_KEY": "test",
-            "SEAL_PKCS12": str(settings.SEAL_PKCS12),
-            "SEAL_PASSPHRASE": settings.SEAL_PASSPHRASE,
-            "SEAL_TRUST_ROOTS": ",".join(settings.SEAL_TRUST_ROOTS),
+            "SEAL_PKCS12": str(seal),
+            "SEAL_PASSPHRASE": "s3cret",
+            "SEAL_TRUST_ROOTS": str(tmp_path / "roots.pem"),
             "LOG_LEVEL": "WARNING",
         }
         subprocess.run(
