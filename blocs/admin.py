@@ -113,3 +113,12 @@ class EventAdmin(StateByServicesAdmin):
     list_select_related = ["actor", "province"]
     search_fields = ["summary"]
     date_hierarchy = "created_at"
+
+
+@admin.register(ProvinceName, UnitName, BlocName)
+class NameVersionAdmin(StateByServicesAdmin):
+    """The dated names, read-only: they change through the rename services."""
+
+    list_display = ["__str__", "valid_from"]
+    search_fields = ["name"]
+    date_hierarchy = "valid_from"

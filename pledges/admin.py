@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from blocs.admin import ReadOnlyInline, StateByServicesAdmin
-from pledges.models import Pledge, PledgeEvent, PledgeItem, RequiredSigner, Signature
+from pledges.models import Comment, Pledge, PledgeEvent, PledgeItem, Reminder, RequiredSigner, Signature
 
 
 class ItemInline(ReadOnlyInline):
@@ -41,3 +41,26 @@ class PledgeEventAdmin(StateByServicesAdmin):
     list_filter = ["kind"]
     list_select_related = ["pledge", "actor"]
     search_fields = ["pledge__title"]
+
+
+@admin.register(PledgeItem)
+class PledgeItemAdmin(StateByServicesAdmin):
+    list_display = ["position", "text", "pledge"]
+    list_select_related = ["pledge"]
+    search_fields = ["text"]
+
+
+@admin.register(Comment)
+class CommentAdmin(StateByServicesAdmin):
+    list_display = ["created_at", "unit_name", "pledge", "decision"]
+    list_select_related = ["pledge"]
+    list_filter = ["decision"]
+    search_fields = ["text", "unit_name"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(StateByServicesAdmin):
+    list_display = ["sent_on", "kind", "user", "pledge"]
+    list_select_related = ["user", "pledge"]
+    list_filter = ["kind"]
+    search_fields = ["user__full_name"]

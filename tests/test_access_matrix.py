@@ -49,6 +49,7 @@ TERM_EDIT_POST = row(302, 302, 302, 404, 302, 403, 403, 403, 404)
 # name: (method, kwargs builder, expected statuses)
 MATRIX = {
     "home": ("get", lambda c: {}, EVERYONE),
+    "healthz": ("get", lambda c: {}, PUBLIC),
     "set_language": ("post", lambda c: {}, REDIRECT_ALL),
     "admin:index": ("get", lambda c: {}, row(302, 200, 302, 302, 302, 302, 302, 302, 302)),
     "accounts:login": ("get", lambda c: {}, row(200, 302, 302, 302, 302, 302, 302, 302, 302)),

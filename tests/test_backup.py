@@ -13,7 +13,9 @@ pytestmark = pytest.mark.pdf
 
 
 @pytest.fixture
-def seeded(db, django_capture_on_commit_callbacks):
+def seeded(transactional_db, django_capture_on_commit_callbacks):
+    # Real transactions: flush and restore run as they would on a server (PostgreSQL refuses TRUNCATE
+    # inside a transaction that already wrote rows with deferred constraints).
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", stdout=io.StringIO())
     pledge = Pledge.objects.get(term__year=2022, term__bloc__province__code="NDH")

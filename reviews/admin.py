@@ -1,0 +1,62 @@
+from django.contrib import admin
+
+from blocs.admin import ReadOnlyInline, StateByServicesAdmin
+from reviews.models import AdjustmentLine, Band, Criterion, ReviewEvent, ScoreGroup, ScoringTable
+
+
+class GroupInline(ReadOnlyInline):
+    model = ScoreGroup
+
+
+class LineInline(ReadOnlyInline):
+    model = AdjustmentLine
+
+
+class BandInline(ReadOnlyInline):
+    model = Band
+
+
+@admin.register(ScoringTable)
+class ScoringTableAdmin(StateByServicesAdmin):
+    list_display = ["term", "total", "bonus_limit", "penalty_limit", "frozen_at"]
+    list_select_related = ["term__bloc"]
+    search_fields = ["term__bloc__name"]
+    list_filter = ["term__year"]
+    inlines = [GroupInline, LineInline, BandInline]
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(StateByServicesAdmin):
+    list_display = ["created_at", "kind", "term", "actor"]
+    list_select_related = ["term__bloc", "actor"]
+    list_filter = ["kind"]
+    search_fields = ["term__bloc__name"]
+
+
+@admin.register(ScoreGroup)
+class ScoreGroupAdmin(StateByServicesAdmin):
+    list_display = ["code", "title", "table"]
+    list_select_related = ["table__term__bloc"]
+    search_fields = ["title"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(StateByServicesAdmin):
+    list_display = ["code", "title", "max_points", "pledge_item_number", "group"]
+    list_select_related = ["group__table__term__bloc"]
+    search_fields = ["title", "code"]
+
+
+@admin.register(AdjustmentLine)
+class AdjustmentLineAdmin(StateByServicesAdmin):
+    list_display = ["code", "kind", "title", "points", "repeatable", "table"]
+    list_select_related = ["table__term__bloc"]
+    list_filter = ["kind"]
+    search_fields = ["title", "code"]
+
+
+@admin.register(Band)
+class BandAdmin(StateByServicesAdmin):
+    list_display = ["name", "min_total", "min_share", "table"]
+    list_select_related = ["table__term__bloc"]
+    search_fields = ["name"]

@@ -1,0 +1,156 @@
+"""The year-end review: a term's scoring table, as data."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from blocs.models import Term
+from pledges.models import AppendOnly
+from reviews import scoring
+
+
+class ScoringTableQuerySet(models.QuerySet):
+    def with_parts(self):
+        """The table with its groups, criteria, lines and bands, in a fixed number of queries."""
+        return self.prefetch_related("groups__criteria", "lines", "bands")
+
+
+class ScoringTable(models.Model):
+    """Groups → criteria → maximum points, bonus and penalty lines with limits, and bands with floors."""
+
+    term = models.OneToOneField(Term, verbose_name=_("year"), on_delete=models.PROTECT, related_name="scoring_table")
+    total = models.DecimalField(_("total points"), max_digits=7, decimal_places=1)
+    bonus_limit = models.DecimalField(_("bonus limit"), max_digits=7, decimal_places=1, null=True, blank=True)
+    penalty_limit = models.DecimalField(_("penalty limit"), max_digits=7, decimal_places=1, null=True, blank=True)
+    frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScoringTableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("scoring table")
+        verbose_name_plural = _("scoring tables")
+
+    def __str__(self):
+        return f"{self.term} ({self.total})"
+
+    def criteria(self) -> list["Criterion"]:
+        return [criterion for group in self.groups.all() for criterion in group.criteria.all()]
+
+    def spec(self) -> scoring.TableSpec:
+        """Return the table for ``reviews.scoring``, from prefetched parts (no queries)."""
+        lines = list(self.lines.all())
+
+        def of(kind):
+            return tuple(scoring.LineSpec(x.code, x.points, x.repeatable) for x in lines if x.kind == kind)
+
+        return scoring.TableSpec(
+            criteria=tuple(scoring.CriterionSpec(c.code, c.max_points) for c in self.criteria()),
+            bonus_lines=of(AdjustmentLine.Kind.BONUS),
+            bonus_limit=self.bonus_limit,
+            penalty_lines=of(AdjustmentLine.Kind.PENALTY),
+            penalty_limit=self.penalty_limit,
+            bands=tuple(scoring.BandSpec(b.name, b.min_total, b.min_share) for b in self.bands.all()),
+        )
+
+
+class ScoreGroup(models.Model):
+    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="groups")
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=500)
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("criteria group")
+        verbose_name_plural = _("criteria groups")
+        ordering = ["table", "order"]
+
+    def __str__(self):
+        return f"{self.code}. {self.title}"
+
+
+class Criterion(models.Model):
+    group = models.ForeignKey(ScoreGroup, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=500)
+    max_points = models.DecimalField(_("maximum points"), max_digits=6, decimal_places=1)
+    guidance = models.TextField(_("guidance"), blank=True)
+    pledge_item_number = models.PositiveSmallIntegerField(_("pledge commitment"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["group", "order"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(max_points__gt=0), name="criterion_max_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} ({self.max_points})"
+
+
+class AdjustmentLine(models.Model):
+    class Kind(models.TextChoices):
+        BONUS = "bonus", _("Bonus")
+        PENALTY = "penalty", _("Penalty")
+
+    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=500)
+    points = models.DecimalField(_("points"), max_digits=6, decimal_places=1)
+    repeatable = models.BooleanField(_("repeatable"), default=False)
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("bonus or penalty line")
+        verbose_name_plural = _("bonus and penalty lines")
+        ordering = ["table", "kind", "order"]
+
+    def __str__(self):
+        return f"{self.code} ({self.points})"
+
+
+class Band(models.Model):
+    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="bands")
+    name = models.CharField(_("name"), max_length=100)
+    min_total = models.DecimalField(_("minimum total"), max_digits=7, decimal_places=1)
+    min_share = models.DecimalField(
+        _("minimum share of each criterion"), max_digits=4, decimal_places=3, default=Decimal("0")
+    )
+    order = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("band")
+        verbose_name_plural = _("bands")
+        ordering = ["table", "order"]
+
+    def __str__(self):
+        return self.name
+
+
+class ReviewEvent(AppendOnly):
+    """The audit trail of a term's review."""
+
+    class Kind(models.TextChoices):
+        TABLE_SET = "table_set", _("Scoring table set")
+        TABLE_FROZEN = "table_frozen", _("Scoring table frozen")
+
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="review_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("review event")
+        verbose_name_plural = _("review events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.term}"
