@@ -1,7 +1,18 @@
 from django.contrib import admin
 
 from blocs.admin import ReadOnlyInline, StateByServicesAdmin
-from reviews.models import AdjustmentLine, Band, Criterion, ReviewEvent, ScoreGroup, ScoringTable
+from reviews.models import (
+    AdjustmentLine,
+    Band,
+    Claim,
+    Criterion,
+    CriterionScore,
+    Review,
+    ReviewEvent,
+    ScoreGroup,
+    ScoringTable,
+    SelfAssessment,
+)
 
 
 class GroupInline(ReadOnlyInline):
@@ -60,3 +71,42 @@ class BandAdmin(StateByServicesAdmin):
     list_display = ["name", "min_total", "min_share", "table"]
     list_select_related = ["table__term__bloc"]
     search_fields = ["name"]
+
+
+class ScoreInline(ReadOnlyInline):
+    model = CriterionScore
+
+
+class ClaimInline(ReadOnlyInline):
+    model = Claim
+
+
+@admin.register(Review)
+class ReviewAdmin(StateByServicesAdmin):
+    list_display = ["term", "status", "deadline", "closed_at"]
+    list_select_related = ["term__bloc"]
+    list_filter = ["status"]
+    search_fields = ["term__bloc__name"]
+
+
+@admin.register(SelfAssessment)
+class SelfAssessmentAdmin(StateByServicesAdmin):
+    list_display = ["unit_name", "review", "status", "submitted_at"]
+    list_select_related = ["review__term__bloc"]
+    list_filter = ["status"]
+    search_fields = ["unit_name"]
+    inlines = [ScoreInline, ClaimInline]
+
+
+@admin.register(CriterionScore)
+class CriterionScoreAdmin(StateByServicesAdmin):
+    list_display = ["assessment", "criterion", "self_score", "adjusted_score"]
+    list_select_related = ["assessment", "criterion"]
+    search_fields = ["assessment__unit_name"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(StateByServicesAdmin):
+    list_display = ["assessment", "line", "times"]
+    list_select_related = ["assessment", "line"]
+    search_fields = ["assessment__unit_name"]

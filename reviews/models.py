@@ -138,6 +138,10 @@ class ReviewEvent(AppendOnly):
     class Kind(models.TextChoices):
         TABLE_SET = "table_set", _("Scoring table set")
         TABLE_FROZEN = "table_frozen", _("Scoring table frozen")
+        OPENED = "opened", _("Self-assessment opened")
+        SUBMITTED = "submitted", _("Self-assessment submitted")
+        ADJUSTED = "adjusted", _("Score adjusted")
+        CLOSED = "closed", _("Review closed")
 
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="review_events")
     actor = models.ForeignKey(
@@ -154,3 +158,91 @@ class ReviewEvent(AppendOnly):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.term}"
+
+
+class Review(models.Model):
+    """A term's year-end review: self-assessment, then the bloc's review, then the closed ranking."""
+
+    class Status(models.TextChoices):
+        SELF_ASSESSMENT = "self", _("Self-assessment")
+        REVIEW = "review", _("Bloc review")
+        CLOSED = "closed", _("Closed")
+
+    term = models.OneToOneField(Term, verbose_name=_("year"), on_delete=models.PROTECT, related_name="review")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SELF_ASSESSMENT)
+    deadline = models.DateField(_("self-assessment deadline"))
+    opened_at = models.DateTimeField(_("opened at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+
+    def __str__(self):
+        return f"{self.term} – {self.get_status_display()}"
+
+
+class SelfAssessment(models.Model):
+    """One member unit's self-scoring (tự chấm điểm), submitted by its head."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being filled in")
+        SUBMITTED = "submitted", _("Submitted")
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="assessments")
+    unit = models.ForeignKey("blocs.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_name = models.CharField(_("unit"), max_length=255)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        ordering = ["review", "unit_name"]
+        constraints = [models.UniqueConstraint(fields=["review", "unit"], name="one_assessment_per_unit")]
+
+    def __str__(self):
+        return self.unit_name
+
+
+class CriterionScore(models.Model):
+    """A unit's score on one criterion: its own, and the bloc's adjustment (which counts) with the reason."""
+
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    self_score = models.DecimalField(_("self score"), max_digits=6, decimal_places=1)
+    evidence_note = models.TextField(_("evidence"), blank=True)
+    adjusted_score = models.DecimalField(_("adjusted score"), max_digits=6, decimal_places=1, null=True, blank=True)
+    adjust_reason = models.CharField(_("reason for the adjustment"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("criterion score")
+        verbose_name_plural = _("criterion scores")
+        constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="one_score_per_criterion")]
+
+    def __str__(self):
+        return f"{self.criterion.code}: {self.counted}"
+
+    @property
+    def counted(self) -> Decimal:
+        return self.adjusted_score if self.adjusted_score is not None else self.self_score
+
+
+class Claim(models.Model):
+    """A bonus or penalty line claimed by a unit, with how many times."""
+
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="claims")
+    line = models.ForeignKey(AdjustmentLine, on_delete=models.PROTECT, related_name="+")
+    times = models.PositiveSmallIntegerField(_("times"), default=1)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("bonus or penalty claim")
+        verbose_name_plural = _("bonus and penalty claims")
+        constraints = [models.UniqueConstraint(fields=["assessment", "line"], name="one_claim_per_line")]
+
+    def __str__(self):
+        return f"{self.line.code} × {self.times}"

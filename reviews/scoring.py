@@ -63,7 +63,7 @@ class Result:
     below_floor: list[str] = field(default_factory=list)  # criteria that kept the unit out of a higher band
 
 
-def _check_points(value: Decimal, maximum: Decimal, code: str) -> Decimal:
+def check_points(value: Decimal, maximum: Decimal, code: str) -> Decimal:
     if value < ZERO:
         raise ScoringError(f"{code}: a score cannot be negative.")
     if value > maximum:
@@ -94,7 +94,7 @@ def score(
     unknown = set(scores) - {c.code for c in table.criteria}
     if unknown:
         raise ScoringError(f"{', '.join(sorted(unknown))}: no such criterion.")
-    checked = {c.code: _check_points(Decimal(scores.get(c.code, ZERO)), c.max_points, c.code) for c in table.criteria}
+    checked = {c.code: check_points(Decimal(scores.get(c.code, ZERO)), c.max_points, c.code) for c in table.criteria}
     base = sum(checked.values(), ZERO)
     bonus_sum = _claimed(table.bonus_lines, bonus, "bonus")
     penalty_sum = _claimed(table.penalty_lines, penalty, "penalty")

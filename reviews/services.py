@@ -7,10 +7,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blocs.errors import ServiceError
-from blocs.models import Term
+from blocs.models import Membership, Term
 from blocs.text import nfc
 from reviews import scoring
-from reviews.models import AdjustmentLine, Band, Criterion, ReviewEvent, ScoreGroup, ScoringTable
+from reviews.models import (
+    AdjustmentLine,
+    Band,
+    Claim,
+    Criterion,
+    CriterionScore,
+    Review,
+    ReviewEvent,
+    ScoreGroup,
+    ScoringTable,
+    SelfAssessment,
+)
 
 
 class ReviewError(ServiceError):
@@ -144,3 +155,179 @@ def table_freeze(*, actor, table: ScoringTable) -> ScoringTable:
             table.save(update_fields=["frozen_at"])
             ReviewEvent.objects.create(term=table.term, actor=actor, kind=ReviewEvent.Kind.TABLE_FROZEN)
     return table
+
+
+# Self-assessment and the bloc's review ------------------------------------------------
+
+
+def review_open(*, actor, term: Term, deadline) -> Review:
+    """Freeze the term's table and open self-assessment for every active member, until *deadline*."""
+    if deadline < timezone.localdate():
+        raise ReviewError(_("The deadline cannot be in the past."), field="deadline")
+    with transaction.atomic():
+        table = ScoringTable.objects.select_for_update().filter(term=term).first()
+        if table is None:
+            raise ReviewError(_("Set the scoring table first."))
+        if Review.objects.filter(term=term).exists():
+            raise ReviewError(_("This year's review is already open."))
+        table_freeze(actor=actor, table=table)
+        review = Review.objects.create(term=term, deadline=deadline, opened_at=timezone.now())
+        members = Membership.objects.filter(term=term, left_on__isnull=True).select_related("unit")
+        SelfAssessment.objects.bulk_create(
+            SelfAssessment(review=review, unit=m.unit, unit_name=m.unit.name) for m in members
+        )
+        ReviewEvent.objects.create(
+            term=term, actor=actor, kind=ReviewEvent.Kind.OPENED, details={"deadline": deadline.isoformat()}
+        )
+    return review
+
+
+def _editable(assessment: SelfAssessment, actor) -> SelfAssessment:
+    assessment = SelfAssessment.objects.select_for_update().select_related("review").get(pk=assessment.pk)
+    if actor.unit_id != assessment.unit_id:
+        raise ReviewError(_("Only the unit's own staff fill in its self-assessment."))
+    if assessment.status != SelfAssessment.Status.DRAFT:
+        raise ReviewError(_("This self-assessment has been submitted: it is locked."))
+    review = assessment.review
+    if review.status != Review.Status.SELF_ASSESSMENT or timezone.localdate() > review.deadline:
+        raise ReviewError(_("Self-assessment is closed (the deadline has passed)."))
+    return assessment
+
+
+def score_set(*, actor, assessment: SelfAssessment, criterion: Criterion, value: Decimal, evidence_note: str = ""):
+    """Record the unit's own score and evidence note on one criterion."""
+    try:
+        scoring.check_points(Decimal(value), criterion.max_points, criterion.code)
+    except scoring.ScoringError as error:
+        raise ReviewError(str(error), field="value") from error
+    with transaction.atomic():
+        assessment = _editable(assessment, actor)
+        if criterion.group.table.term_id != assessment.review.term_id:
+            raise ReviewError(_("This criterion belongs to another year's table."))
+        score, _created = CriterionScore.objects.update_or_create(
+            assessment=assessment,
+            criterion=criterion,
+            defaults={"self_score": Decimal(value), "evidence_note": nfc(evidence_note)},
+        )
+    return score
+
+
+def claim_set(*, actor, assessment: SelfAssessment, line: AdjustmentLine, times: int, note: str = ""):
+    """Claim a bonus or penalty line *times* times (0 removes the claim)."""
+    if times < 0 or (times > 1 and not line.repeatable):
+        raise ReviewError(_("This line counts at most once."), field="times")
+    with transaction.atomic():
+        assessment = _editable(assessment, actor)
+        if times == 0:
+            Claim.objects.filter(assessment=assessment, line=line).delete()
+            return None
+        claim, _created = Claim.objects.update_or_create(
+            assessment=assessment, line=line, defaults={"times": times, "note": nfc(note)}
+        )
+    return claim
+
+
+def assessment_submit(*, actor, assessment: SelfAssessment) -> SelfAssessment:
+    """The unit's head submits the self-assessment; it is then locked."""
+    if not actor.can_sign:
+        raise ReviewError(_("Only the unit's head (with signing right) submits the self-assessment."))
+    with transaction.atomic():
+        assessment = _editable(assessment, actor)
+        criteria = assessment.review.term.scoring_table.criteria()
+        missing = len(criteria) - assessment.scores.count()
+        if missing:
+            raise ReviewError(_("%(count)s criteria have no score yet.") % {"count": missing})
+        assessment.status, assessment.submitted_by, assessment.submitted_at = (
+            SelfAssessment.Status.SUBMITTED,
+            actor,
+            timezone.now(),
+        )
+        assessment.save(update_fields=["status", "submitted_by", "submitted_at"])
+        ReviewEvent.objects.create(
+            term=assessment.review.term,
+            actor=actor,
+            kind=ReviewEvent.Kind.SUBMITTED,
+            details={"unit": assessment.unit_name},
+        )
+    return assessment
+
+
+def review_start(*, actor, review: Review) -> Review:
+    """Move from self-assessment to the bloc's review (at the year-end meeting)."""
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        if review.status == Review.Status.SELF_ASSESSMENT:
+            review.status = Review.Status.REVIEW
+            review.save(update_fields=["status"])
+    return review
+
+
+def score_adjust(*, actor, score: CriterionScore, value: Decimal, reason: str) -> CriterionScore:
+    """The bloc confirms or adjusts a score, with a reason; both values are kept and the adjusted one counts."""
+    reason = nfc(reason)
+    with transaction.atomic():
+        score = (
+            CriterionScore.objects.select_for_update()
+            .select_related("assessment__review", "criterion")
+            .get(pk=score.pk)
+        )
+        if score.assessment.review.status != Review.Status.REVIEW:
+            raise ReviewError(_("Scores are adjusted during the bloc's review only."))
+        try:
+            scoring.check_points(Decimal(value), score.criterion.max_points, score.criterion.code)
+        except scoring.ScoringError as error:
+            raise ReviewError(str(error), field="value") from error
+        if Decimal(value) != score.self_score and not reason:
+            raise ReviewError(_("Give the reason for the adjustment."), field="reason")
+        score.adjusted_score, score.adjust_reason = Decimal(value), reason
+        score.save(update_fields=["adjusted_score", "adjust_reason"])
+        ReviewEvent.objects.create(
+            term=score.assessment.review.term,
+            actor=actor,
+            kind=ReviewEvent.Kind.ADJUSTED,
+            details={
+                "unit": score.assessment.unit_name,
+                "criterion": score.criterion.code,
+                "from": str(score.self_score),
+                "to": str(value),
+            },
+        )
+    return score
+
+
+def results(review: Review) -> list[dict]:
+    """Every submitted unit's totals, band and rank (ties share a rank), from the counted scores."""
+    table = ScoringTable.objects.with_parts().get(term_id=review.term_id)
+    spec = table.spec()
+    rows = []
+    assessments = review.assessments.filter(status=SelfAssessment.Status.SUBMITTED).prefetch_related(
+        "scores__criterion", "claims__line"
+    )
+    for assessment in assessments:
+        scores = {s.criterion.code: s.counted for s in assessment.scores.all()}
+        claims = list(assessment.claims.all())
+        result = scoring.score(
+            spec,
+            scores,
+            bonus={c.line.code: c.times for c in claims if c.line.kind == AdjustmentLine.Kind.BONUS},
+            penalty={c.line.code: c.times for c in claims if c.line.kind == AdjustmentLine.Kind.PENALTY},
+        )
+        rows.append({"assessment": assessment, "result": result})
+    ranks = scoring.rank({row["assessment"].pk: row["result"].total for row in rows})
+    for row in rows:
+        row["rank"] = ranks[row["assessment"].pk]
+    return sorted(rows, key=lambda row: (row["rank"], row["assessment"].unit_name))
+
+
+def review_close(*, actor, review: Review) -> Review:
+    """Close the review: the ranking is final and shown to the members."""
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        if review.status == Review.Status.CLOSED:
+            return review
+        if review.status != Review.Status.REVIEW:
+            raise ReviewError(_("Start the bloc's review before closing it."))
+        review.status, review.closed_at = Review.Status.CLOSED, timezone.now()
+        review.save(update_fields=["status", "closed_at"])
+        ReviewEvent.objects.create(term=review.term, actor=actor, kind=ReviewEvent.Kind.CLOSED)
+    return review
