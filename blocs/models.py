@@ -47,7 +47,7 @@ class BlocQuerySet(models.QuerySet):
 class TermQuerySet(models.QuerySet):
     def for_year_page(self):
         """Everything a bloc's year page shows, in a fixed number of queries."""
-        return self.select_related("bloc__province").prefetch_related(
+        return self.select_related("bloc__province", "review").prefetch_related(
             "bloc__versions",
             "bloc__province__versions",
             models.Prefetch(

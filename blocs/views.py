@@ -309,6 +309,7 @@ def term_detail(request, pk, year):
             "tasks": term.role_tasks(),
             "roles": term.roles,
             "pledges": pledges,
+            "review": getattr(term, "review", None),
             "can_create_pledge": term.roles.can_edit and all(p.status == "cancelled" for p in pledges),
         },
     )

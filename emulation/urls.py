@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("blocs/", include("blocs.urls")),
     path("pledges/", include("pledges.urls")),
+    path("reviews/", include("reviews.urls")),
     path("verify/", include("pledges.verify_urls")),
     path("admin/", admin.site.urls),
 ]

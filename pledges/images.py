@@ -71,8 +71,13 @@ def typed_signature_png(name: str) -> bytes:
 
 def clean_scan(data: bytes) -> str:
     """Return the file extension ("pdf", "png" or "jpg") of a scan checked by content, or raise."""
-    if len(data) > MAX_SCAN_BYTES:
-        raise ValidationError(_("The scan is too large (at most 10 MB)."))
+    return clean_pdf_or_image(data, max_bytes=MAX_SCAN_BYTES)
+
+
+def clean_pdf_or_image(data: bytes, *, max_bytes: int) -> str:
+    """Return "pdf", "png" or "jpg" for *data* checked by its content (never its name), or raise."""
+    if len(data) > max_bytes:
+        raise ValidationError(_("The file is too large (at most %(mb)s MB).") % {"mb": max_bytes // (1024 * 1024)})
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
             raise ValidationError(_("The PDF file is damaged."))
@@ -80,10 +85,13 @@ def clean_scan(data: bytes) -> str:
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in ("PNG", "JPEG"):
-                raise ValidationError(_("The scan must be a PDF, PNG or JPEG file."))
+                raise ValidationError(_("The file must be a PDF, PNG or JPEG file."))
             if image.size[0] * image.size[1] > MAX_SCAN_PIXELS:
-                raise ValidationError(_("The scan has too many pixels."))
+                raise ValidationError(_("The image has too many pixels."))
             image.verify()
             return "png" if image.format == "PNG" else "jpg"
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise ValidationError(_("The scan must be a PDF, PNG or JPEG file.")) from error
+        raise ValidationError(_("The file must be a PDF, PNG or JPEG file.")) from error
+
+
+CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}

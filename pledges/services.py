@@ -800,37 +800,24 @@ def _unsigned_heads(pledge: Pledge):
 def _send(*, pledge: Pledge, users, kind: str, template: str, context: dict) -> int:
     """Mail *users* about *pledge* once today each; return how many were mailed."""
     from django.conf import settings
-    from django.core.mail import EmailMultiAlternatives
-    from django.template.loader import render_to_string
     from django.urls import reverse
-    from django.utils import translation
 
+    from emulation.mail import mail_once
     from pledges.models import Reminder
 
     now = clock.now()
     today = timezone.localdate(now)
-    sent = 0
-    sign_url = settings.SITE_URL + reverse("pledges:sign", args=[pledge.pk])
-    page_url = settings.SITE_URL + pledge.get_absolute_url()
-    for user in users:
-        if not user.email:
-            continue
-        # Claim the day's row first: repeated clicks and a cron run on the same day send nothing more.
-        try:
-            with transaction.atomic():
-                Reminder.objects.create(pledge=pledge, user=user, kind=kind, sent_on=today, sent_at=now)
-        except IntegrityError:
-            continue
-        with translation.override("vi"):
-            full = {"pledge": pledge, "user": user, "sign_url": sign_url, "page_url": page_url, **context}
-            subject = render_to_string(f"pledges/email/{template}_subject.txt", full).strip()
-            text = render_to_string(f"pledges/email/{template}.txt", full)
-            html = render_to_string(f"pledges/email/{template}.html", full)
-        message = EmailMultiAlternatives(subject, text, None, [user.email])
-        message.attach_alternative(html, "text/html")
-        message.send()
-        sent += 1
-    return sent
+    return mail_once(
+        users,
+        claim=lambda user: Reminder.objects.create(pledge=pledge, user=user, kind=kind, sent_on=today, sent_at=now),
+        template=f"pledges/email/{template}",
+        context={
+            "pledge": pledge,
+            "sign_url": settings.SITE_URL + reverse("pledges:sign", args=[pledge.pk]),
+            "page_url": settings.SITE_URL + pledge.get_absolute_url(),
+            **context,
+        },
+    )
 
 
 def pledge_remind(*, actor, pledge: Pledge) -> int:

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from blocs.models import Term
+from emulation.storage import private_storage
 from pledges.models import AppendOnly
 from reviews import scoring
 
@@ -140,6 +141,10 @@ class ReviewEvent(AppendOnly):
         TABLE_FROZEN = "table_frozen", _("Scoring table frozen")
         OPENED = "opened", _("Self-assessment opened")
         SUBMITTED = "submitted", _("Self-assessment submitted")
+        EVIDENCE_ADDED = "evidence_added", _("Evidence file attached")
+        EVIDENCE_REMOVED = "evidence_removed", _("Evidence file removed")
+        REMINDED = "reminded", _("Reminder sent")
+        STARTED = "started", _("Bloc review started")
         ADJUSTED = "adjusted", _("Score adjusted")
         CLOSED = "closed", _("Review closed")
 
@@ -148,7 +153,7 @@ class ReviewEvent(AppendOnly):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    created_at = models.DateTimeField(_("time"))
     details = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
@@ -246,3 +251,48 @@ class Claim(models.Model):
 
     def __str__(self):
         return f"{self.line.code} × {self.times}"
+
+
+def evidence_path(instance, filename):
+    return f"evidence/{instance.assessment.review.term_id}/{instance.assessment_id}/{filename}"
+
+
+class Evidence(models.Model):
+    """A file a unit attaches to its self-assessment (PDF or image, checked by content, served by an access check)."""
+
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="evidence")
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(_("file"), storage=private_storage, upload_to=evidence_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["assessment", "uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReviewReminder(models.Model):
+    """An e-mail reminder to submit a self-assessment, sent to one person at most once a day."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField(_("sent on"))
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("self-assessment reminder")
+        verbose_name_plural = _("self-assessment reminders")
+        constraints = [models.UniqueConstraint(fields=["review", "user", "sent_on"], name="one_review_reminder_a_day")]
+
+    def __str__(self):
+        return f"{self.user} – {self.review} ({self.sent_on})"

@@ -1,14 +1,26 @@
 """Writes to a term's review. Refusals raise ``ReviewError`` with a message a person can read."""
 
+import datetime
+import hashlib
+import json
+import secrets
+from collections import Counter
 from decimal import Decimal
+from pathlib import Path, PurePosixPath
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blocs.errors import ServiceError
 from blocs.models import Membership, Term
 from blocs.text import nfc
+from emulation.mail import mail_once
+from pledges import clock, images
 from reviews import scoring
 from reviews.models import (
     AdjustmentLine,
@@ -16,8 +28,10 @@ from reviews.models import (
     Claim,
     Criterion,
     CriterionScore,
+    Evidence,
     Review,
     ReviewEvent,
+    ReviewReminder,
     ScoreGroup,
     ScoringTable,
     SelfAssessment,
@@ -26,6 +40,10 @@ from reviews.models import (
 
 class ReviewError(ServiceError):
     """A rule of the review refused the change."""
+
+
+def _event(term, kind, *, actor=None, **details) -> ReviewEvent:
+    return ReviewEvent.objects.create(term=term, actor=actor, kind=kind, created_at=clock.now(), details=details)
 
 
 def table_set(*, actor, term: Term, data: dict) -> ScoringTable:
@@ -85,9 +103,7 @@ def table_set(*, actor, term: Term, data: dict) -> ScoringTable:
                 min_share=Decimal(str(band.get("min_share_per_criterion", 0))),
                 order=n,
             )
-        ReviewEvent.objects.create(
-            term=term, actor=actor, kind=ReviewEvent.Kind.TABLE_SET, details={"total": str(criteria_total)}
-        )
+        _event(term, ReviewEvent.Kind.TABLE_SET, actor=actor, total=str(criteria_total))
     return table
 
 
@@ -141,6 +157,18 @@ def table_as_json(table: ScoringTable) -> dict:
     return document
 
 
+def table_copy_source(term: Term) -> ScoringTable | None:
+    """Return the table a new year starts from: the bloc's latest earlier one, or that of a bloc it was formed from."""
+    earlier = ScoringTable.objects.filter(term__year__lt=term.year).select_related("term").order_by("-term__year")
+    own = earlier.filter(term__bloc=term.bloc).first()
+    return own if own is not None else earlier.filter(term__bloc__in=term.bloc.formed_from.all()).first()
+
+
+def example_table() -> dict:
+    """The project's own 100-point example table (reviews/data), to start from."""
+    return json.loads((Path(__file__).resolve().parent / "data" / "scoring-table-100.json").read_text("utf-8"))
+
+
 def table_copy(*, actor, term: Term, source: ScoringTable) -> ScoringTable:
     """Give *term* a copy of *source* (last year's table, typically)."""
     return table_set(actor=actor, term=term, data=table_as_json(ScoringTable.objects.with_parts().get(pk=source.pk)))
@@ -151,9 +179,9 @@ def table_freeze(*, actor, table: ScoringTable) -> ScoringTable:
     with transaction.atomic():
         table = ScoringTable.objects.select_for_update().get(pk=table.pk)
         if table.frozen_at is None:
-            table.frozen_at = timezone.now()
+            table.frozen_at = clock.now()
             table.save(update_fields=["frozen_at"])
-            ReviewEvent.objects.create(term=table.term, actor=actor, kind=ReviewEvent.Kind.TABLE_FROZEN)
+            _event(table.term, ReviewEvent.Kind.TABLE_FROZEN, actor=actor)
     return table
 
 
@@ -162,7 +190,7 @@ def table_freeze(*, actor, table: ScoringTable) -> ScoringTable:
 
 def review_open(*, actor, term: Term, deadline) -> Review:
     """Freeze the term's table and open self-assessment for every active member, until *deadline*."""
-    if deadline < timezone.localdate():
+    if deadline < timezone.localdate(clock.now()):
         raise ReviewError(_("The deadline cannot be in the past."), field="deadline")
     with transaction.atomic():
         table = ScoringTable.objects.select_for_update().filter(term=term).first()
@@ -171,14 +199,12 @@ def review_open(*, actor, term: Term, deadline) -> Review:
         if Review.objects.filter(term=term).exists():
             raise ReviewError(_("This year's review is already open."))
         table_freeze(actor=actor, table=table)
-        review = Review.objects.create(term=term, deadline=deadline, opened_at=timezone.now())
+        review = Review.objects.create(term=term, deadline=deadline, opened_at=clock.now())
         members = Membership.objects.filter(term=term, left_on__isnull=True).select_related("unit")
         SelfAssessment.objects.bulk_create(
             SelfAssessment(review=review, unit=m.unit, unit_name=m.unit.name) for m in members
         )
-        ReviewEvent.objects.create(
-            term=term, actor=actor, kind=ReviewEvent.Kind.OPENED, details={"deadline": deadline.isoformat()}
-        )
+        _event(term, ReviewEvent.Kind.OPENED, actor=actor, deadline=deadline.isoformat())
     return review
 
 
@@ -189,7 +215,7 @@ def _editable(assessment: SelfAssessment, actor) -> SelfAssessment:
     if assessment.status != SelfAssessment.Status.DRAFT:
         raise ReviewError(_("This self-assessment has been submitted: it is locked."))
     review = assessment.review
-    if review.status != Review.Status.SELF_ASSESSMENT or timezone.localdate() > review.deadline:
+    if review.status != Review.Status.SELF_ASSESSMENT or timezone.localdate(clock.now()) > review.deadline:
         raise ReviewError(_("Self-assessment is closed (the deadline has passed)."))
     return assessment
 
@@ -240,25 +266,186 @@ def assessment_submit(*, actor, assessment: SelfAssessment) -> SelfAssessment:
         assessment.status, assessment.submitted_by, assessment.submitted_at = (
             SelfAssessment.Status.SUBMITTED,
             actor,
-            timezone.now(),
+            clock.now(),
         )
         assessment.save(update_fields=["status", "submitted_by", "submitted_at"])
-        ReviewEvent.objects.create(
-            term=assessment.review.term,
-            actor=actor,
-            kind=ReviewEvent.Kind.SUBMITTED,
-            details={"unit": assessment.unit_name},
-        )
+        _event(assessment.review.term, ReviewEvent.Kind.SUBMITTED, actor=actor, unit=assessment.unit_name)
     return assessment
 
 
-def review_start(*, actor, review: Review) -> Review:
-    """Move from self-assessment to the bloc's review (at the year-end meeting)."""
+def assessment_save(*, actor, assessment: SelfAssessment, scores: dict, claims: dict) -> SelfAssessment:
+    """Save the unit's whole form at once: all or nothing.
+
+    *scores* maps a criterion to ``(value or None, evidence note)`` (None clears
+    the score); *claims* maps a bonus or penalty line to ``(times, note)``.
+    """
+    for criterion, (value, _note) in scores.items():
+        if value is not None:
+            try:
+                scoring.check_points(Decimal(value), criterion.max_points, criterion.code)
+            except scoring.ScoringError as error:
+                raise ReviewError(str(error)) from error
+    for line, (times, _note) in claims.items():
+        if times < 0 or (times > 1 and not line.repeatable):
+            raise ReviewError(_("%(code)s counts at most once.") % {"code": line.code})
     with transaction.atomic():
-        review = Review.objects.select_for_update().get(pk=review.pk)
+        assessment = _editable(assessment, actor)
+        table_id = assessment.review.term.scoring_table.pk
+        if any(c.group.table_id != table_id for c in scores) or any(x.table_id != table_id for x in claims):
+            raise ReviewError(_("This criterion belongs to another year's table."))
+        existing_scores = {s.criterion_id: s for s in assessment.scores.all()}
+        for criterion, (value, note) in scores.items():
+            row = existing_scores.get(criterion.pk)
+            if value is None:
+                if row is not None:
+                    row.delete()
+            elif row is None:
+                CriterionScore.objects.create(
+                    assessment=assessment, criterion=criterion, self_score=Decimal(value), evidence_note=nfc(note)
+                )
+            elif (row.self_score, row.evidence_note) != (Decimal(value), nfc(note)):
+                row.self_score, row.evidence_note = Decimal(value), nfc(note)
+                row.save(update_fields=["self_score", "evidence_note"])
+        existing_claims = {c.line_id: c for c in assessment.claims.all()}
+        for line, (times, note) in claims.items():
+            row = existing_claims.get(line.pk)
+            if times == 0:
+                if row is not None:
+                    row.delete()
+            elif row is None:
+                Claim.objects.create(assessment=assessment, line=line, times=times, note=nfc(note))
+            elif (row.times, row.note) != (times, nfc(note)):
+                row.times, row.note = times, nfc(note)
+                row.save(update_fields=["times", "note"])
+    return assessment
+
+
+# Evidence files ---------------------------------------------------------------------
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+MAX_EVIDENCE_FILES = 30
+
+
+def evidence_add(*, actor, assessment: SelfAssessment, data: bytes, name: str, criterion=None) -> Evidence:
+    """Attach a PDF or image, checked by its content, to the unit's self-assessment."""
+    try:
+        extension = images.clean_pdf_or_image(data, max_bytes=MAX_EVIDENCE_BYTES)
+    except ValidationError as error:
+        raise ReviewError(error.messages[0], field="file") from error
+    name = nfc(PurePosixPath(name.replace("\\", "/")).name)[:255] or f"evidence.{extension}"
+    with transaction.atomic():
+        assessment = _editable(assessment, actor)
+        if criterion is not None and criterion.group.table.term_id != assessment.review.term_id:
+            raise ReviewError(_("This criterion belongs to another year's table."), field="criterion")
+        if assessment.evidence.count() >= MAX_EVIDENCE_FILES:
+            raise ReviewError(
+                _("At most %(count)s evidence files per self-assessment.") % {"count": MAX_EVIDENCE_FILES},
+                field="file",
+            )
+        evidence = Evidence(
+            assessment=assessment,
+            criterion=criterion,
+            original_name=name,
+            content_type=images.CONTENT_TYPES[extension],
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            uploaded_by=actor,
+            uploaded_at=clock.now(),
+        )
+        evidence.file.save(f"{secrets.token_hex(16)}.{extension}", ContentFile(data), save=False)
+        stored = evidence.file.name
+        try:  # a file written for a row that is not saved is removed with it
+            evidence.save()
+            _event(
+                assessment.review.term,
+                ReviewEvent.Kind.EVIDENCE_ADDED,
+                actor=actor,
+                unit=assessment.unit_name,
+                file=name,
+            )
+        except Exception:
+            evidence.file.storage.delete(stored)
+            raise
+    return evidence
+
+
+def evidence_remove(*, actor, evidence: Evidence) -> None:
+    """Remove an evidence file while the self-assessment is being filled in."""
+    with transaction.atomic():
+        assessment = _editable(evidence.assessment, actor)
+        evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        stored, storage = evidence.file.name, evidence.file.storage
+        evidence.delete()
+        _event(
+            assessment.review.term,
+            ReviewEvent.Kind.EVIDENCE_REMOVED,
+            actor=actor,
+            unit=assessment.unit_name,
+            file=evidence.original_name,
+        )
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
+# Reminders --------------------------------------------------------------------------
+
+
+def _waiting_heads(review: Review):
+    from accounts.models import User
+
+    units = review.assessments.filter(status=SelfAssessment.Status.DRAFT).values("unit_id")
+    return User.objects.filter(unit_id__in=units, can_sign=True, is_active=True)
+
+
+def _remind(review: Review, users) -> int:
+    now = clock.now()
+    today = timezone.localdate(now)
+    term = review.term
+    return mail_once(
+        users,
+        claim=lambda user: ReviewReminder.objects.create(review=review, user=user, sent_on=today, sent_at=now),
+        template="reviews/email/remind",
+        context={
+            "review": review,
+            "term": term,
+            "page_url": settings.SITE_URL + reverse("reviews:home", args=[term.bloc_id, term.year]),
+        },
+    )
+
+
+def review_remind(*, actor, review: Review) -> int:
+    """E-mail the heads of the units that have not submitted (at most once a day each); return how many."""
+    if review.status != Review.Status.SELF_ASSESSMENT:
+        raise ReviewError(_("Self-assessment is over: there is nobody to remind."))
+    sent = _remind(review, _waiting_heads(review))
+    _event(review.term, ReviewEvent.Kind.REMINDED, actor=actor, count=sent)
+    return sent
+
+
+def reminders_send_due(*, days_before: int = 3) -> int:
+    """For the daily cron: remind the heads whose self-assessment is due within *days_before* days."""
+    today = timezone.localdate(clock.now())
+    due = Review.objects.filter(
+        status=Review.Status.SELF_ASSESSMENT,
+        deadline__gte=today,
+        deadline__lte=today + datetime.timedelta(days=days_before),
+    ).select_related("term")
+    return sum(_remind(review, _waiting_heads(review)) for review in due)
+
+
+# The bloc's review ------------------------------------------------------------------
+
+
+def review_start(*, actor, review: Review) -> Review:
+    """Move from self-assessment to the bloc's review (at the year-end meeting); drafts stay unranked."""
+    with transaction.atomic():
+        review = Review.objects.select_for_update().select_related("term").get(pk=review.pk)
         if review.status == Review.Status.SELF_ASSESSMENT:
             review.status = Review.Status.REVIEW
             review.save(update_fields=["status"])
+            waiting = list(
+                review.assessments.filter(status=SelfAssessment.Status.DRAFT).values_list("unit_name", flat=True)
+            )
+            _event(review.term, ReviewEvent.Kind.STARTED, actor=actor, not_submitted=waiting)
     return review
 
 
@@ -268,7 +455,7 @@ def score_adjust(*, actor, score: CriterionScore, value: Decimal, reason: str) -
     with transaction.atomic():
         score = (
             CriterionScore.objects.select_for_update()
-            .select_related("assessment__review", "criterion")
+            .select_related("assessment__review__term", "criterion")
             .get(pk=score.pk)
         )
         if score.assessment.review.status != Review.Status.REVIEW:
@@ -278,26 +465,42 @@ def score_adjust(*, actor, score: CriterionScore, value: Decimal, reason: str) -
         except scoring.ScoringError as error:
             raise ReviewError(str(error), field="value") from error
         if Decimal(value) != score.self_score and not reason:
-            raise ReviewError(_("Give the reason for the adjustment."), field="reason")
+            raise ReviewError(
+                _("%(code)s: give the reason for the adjustment.") % {"code": score.criterion.code}, field="reason"
+            )
+        before = (score.adjusted_score, score.adjust_reason)
         score.adjusted_score, score.adjust_reason = Decimal(value), reason
+        if before == (score.adjusted_score, score.adjust_reason):
+            return score
         score.save(update_fields=["adjusted_score", "adjust_reason"])
-        ReviewEvent.objects.create(
-            term=score.assessment.review.term,
-            actor=actor,
-            kind=ReviewEvent.Kind.ADJUSTED,
-            details={
-                "unit": score.assessment.unit_name,
-                "criterion": score.criterion.code,
-                "from": str(score.self_score),
-                "to": str(value),
-            },
-        )
+        if score.adjusted_score != score.self_score or before[0] not in (None, score.self_score):
+            _event(
+                score.assessment.review.term,
+                ReviewEvent.Kind.ADJUSTED,
+                actor=actor,
+                unit=score.assessment.unit_name,
+                criterion=score.criterion.code,
+                self_score=str(score.self_score),
+                adjusted_score=str(score.adjusted_score),
+                reason=reason,
+            )
     return score
 
 
-def results(review: Review) -> list[dict]:
+def scores_adjust(*, actor, assessment: SelfAssessment, changes: dict) -> int:
+    """Confirm or adjust several of a unit's scores at once (all or nothing): *changes* maps a score to
+    ``(value, reason)``. Return how many differ from the unit's own score."""
+    with transaction.atomic():
+        for score, (value, reason) in changes.items():
+            if score.assessment_id != assessment.pk:
+                raise ReviewError(_("This score belongs to another unit."))
+            score_adjust(actor=actor, score=score, value=value, reason=reason)
+    return sum(1 for score, (value, _reason) in changes.items() if Decimal(value) != score.self_score)
+
+
+def results(review: Review, *, table: ScoringTable | None = None) -> list[dict]:
     """Every submitted unit's totals, band and rank (ties share a rank), from the counted scores."""
-    table = ScoringTable.objects.with_parts().get(term_id=review.term_id)
+    table = table or ScoringTable.objects.with_parts().get(term_id=review.term_id)
     spec = table.spec()
     rows = []
     assessments = review.assessments.filter(status=SelfAssessment.Status.SUBMITTED).prefetch_related(
@@ -314,20 +517,34 @@ def results(review: Review) -> list[dict]:
         )
         rows.append({"assessment": assessment, "result": result})
     ranks = scoring.rank({row["assessment"].pk: row["result"].total for row in rows})
+    tied = Counter(ranks.values())
     for row in rows:
         row["rank"] = ranks[row["assessment"].pk]
+        row["tied"] = tied[row["rank"]] > 1
     return sorted(rows, key=lambda row: (row["rank"], row["assessment"].unit_name))
 
 
 def review_close(*, actor, review: Review) -> Review:
-    """Close the review: the ranking is final and shown to the members."""
+    """Close the review: the ranking is final, shown to the members, and kept in the closing event."""
     with transaction.atomic():
-        review = Review.objects.select_for_update().get(pk=review.pk)
+        review = Review.objects.select_for_update().select_related("term").get(pk=review.pk)
         if review.status == Review.Status.CLOSED:
             return review
         if review.status != Review.Status.REVIEW:
             raise ReviewError(_("Start the bloc's review before closing it."))
-        review.status, review.closed_at = Review.Status.CLOSED, timezone.now()
+        review.status, review.closed_at = Review.Status.CLOSED, clock.now()
         review.save(update_fields=["status", "closed_at"])
-        ReviewEvent.objects.create(term=review.term, actor=actor, kind=ReviewEvent.Kind.CLOSED)
+        ranking = [
+            {
+                "unit": row["assessment"].unit_name,
+                "base": str(row["result"].base),
+                "bonus": str(row["result"].bonus_counted),
+                "penalty": str(row["result"].penalty_counted),
+                "total": str(row["result"].total),
+                "band": row["result"].band or "",
+                "rank": row["rank"],
+            }
+            for row in results(review)
+        ]
+        _event(review.term, ReviewEvent.Kind.CLOSED, actor=actor, ranking=ranking)
     return review

@@ -1,6 +1,7 @@
 """Template filters for Vietnamese dates and times."""
 
 import datetime
+from decimal import Decimal
 
 from django import template
 from django.utils import formats, timezone
@@ -44,3 +45,12 @@ def document_date(day: datetime.date) -> str:
 @register.filter(name="document_date")
 def document_date_filter(value):
     return document_date(value) if value else ""
+
+
+@register.filter(name="points")
+def points_filter(value):
+    """Return points with a decimal only when there is one, in the language's style: "8,5" / "8.5", "90"."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(value)
+    return formats.number_format(value, 0 if value == value.to_integral_value() else 1)

@@ -1,0 +1,25 @@
+from django.urls import path
+
+import blocs.converters  # noqa: F401  (registers the "id" and "year" converters)
+from reviews import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("<id:pk>/<year:year>/", views.review_home, name="home"),
+    path("<id:pk>/<year:year>/table/", views.table_detail, name="table"),
+    path("<id:pk>/<year:year>/table/import/", views.table_import, name="table_import"),
+    path("<id:pk>/<year:year>/table/copy/", views.table_copy, name="table_copy"),
+    path("<id:pk>/<year:year>/table.json", views.table_json, name="table_json"),
+    path("<id:pk>/<year:year>/open/", views.review_open, name="open"),
+    path("<id:pk>/<year:year>/start/", views.review_start, name="start"),
+    path("<id:pk>/<year:year>/close/", views.review_close, name="close"),
+    path("<id:pk>/<year:year>/remind/", views.review_remind, name="remind"),
+    path("<id:pk>/<year:year>/ranking/", views.ranking, name="ranking"),
+    path("<id:pk>/<year:year>/ranking.xlsx", views.ranking_xlsx, name="ranking_xlsx"),
+    path("assessments/<id:pk>/", views.assessment_detail, name="assessment"),
+    path("assessments/<id:pk>/submit/", views.assessment_submit, name="assessment_submit"),
+    path("assessments/<id:pk>/evidence/", views.evidence_add, name="evidence_add"),
+    path("evidence/<id:pk>/", views.evidence_file, name="evidence"),
+    path("evidence/<id:pk>/remove/", views.evidence_remove, name="evidence_remove"),
+]
