@@ -7,8 +7,10 @@ from reviews.models import (
     Claim,
     Criterion,
     CriterionScore,
+    Evidence,
     Review,
     ReviewEvent,
+    ReviewReminder,
     ScoreGroup,
     ScoringTable,
     SelfAssessment,
@@ -110,3 +112,17 @@ class ClaimAdmin(StateByServicesAdmin):
     list_display = ["assessment", "line", "times"]
     list_select_related = ["assessment", "line"]
     search_fields = ["assessment__unit_name"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(StateByServicesAdmin):
+    list_display = ["original_name", "assessment", "content_type", "size", "uploaded_at"]
+    list_select_related = ["assessment"]
+    search_fields = ["assessment__unit_name", "original_name"]
+
+
+@admin.register(ReviewReminder)
+class ReviewReminderAdmin(StateByServicesAdmin):
+    list_display = ["review", "user", "sent_on"]
+    list_select_related = ["review__term__bloc", "user"]
+    search_fields = ["user__username"]

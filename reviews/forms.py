@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from blocs.forms import NFCMixin, date_field
+from blocs.templatetags.vn import points_filter
 from blocs.text import clean_pasted
 from reviews.services import MAX_EVIDENCE_BYTES
 
@@ -33,11 +34,11 @@ class PointsField(forms.DecimalField):
             error_messages={
                 "invalid": _("Enter a number of points, like 8,5."),
                 "max_decimal_places": _("At most one decimal."),
-                "max_value": _("At most %(limit_value)s points."),
                 "min_value": _("A score cannot be negative."),
             },
             **kwargs,
         )
+        self.error_messages["max_value"] = _("At most %(maximum)s points.") % {"maximum": points_filter(maximum)}
 
     def to_python(self, value):
         if isinstance(value, str):

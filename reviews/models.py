@@ -26,7 +26,7 @@ class ScoringTable(models.Model):
     bonus_limit = models.DecimalField(_("bonus limit"), max_digits=7, decimal_places=1, null=True, blank=True)
     penalty_limit = models.DecimalField(_("penalty limit"), max_digits=7, decimal_places=1, null=True, blank=True)
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"))
 
     objects = ScoringTableQuerySet.as_manager()
 

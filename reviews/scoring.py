@@ -13,6 +13,8 @@ Rules (DOMAIN.md §2, the issue on scoring):
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 ZERO = Decimal("0")
 TENTH = Decimal("0.1")
 
@@ -65,11 +67,14 @@ class Result:
 
 def check_points(value: Decimal, maximum: Decimal, code: str) -> Decimal:
     if value < ZERO:
-        raise ScoringError(f"{code}: a score cannot be negative.")
+        raise ScoringError(_("%(code)s: a score cannot be negative.") % {"code": code})
     if value > maximum:
-        raise ScoringError(f"{code}: {value} is above the maximum {maximum}.")
+        raise ScoringError(
+            _("%(code)s: %(value)s is above the maximum %(maximum)s.")
+            % {"code": code, "value": value, "maximum": maximum}
+        )
     if value != value.quantize(TENTH):
-        raise ScoringError(f"{code}: at most one decimal.")
+        raise ScoringError(_("%(code)s: at most one decimal.") % {"code": code})
     return value
 
 
@@ -79,9 +84,11 @@ def _claimed(lines: tuple[LineSpec, ...], claims: dict[str, int], kind: str) -> 
     for code, times in claims.items():
         line = by_code.get(code)
         if line is None:
-            raise ScoringError(f"{code}: no such {kind} line.")
+            raise ScoringError(_("%(code)s: no such line.") % {"code": code})
         if times < 0 or (times > 1 and not line.repeatable):
-            raise ScoringError(f"{code}: claimed {times} times, but it counts at most once.")
+            raise ScoringError(
+                _("%(code)s: claimed %(times)s times, but it counts at most once.") % {"code": code, "times": times}
+            )
         amount += line.points * times
     return amount
 
@@ -93,7 +100,7 @@ def score(
     bonus, penalty = bonus or {}, penalty or {}
     unknown = set(scores) - {c.code for c in table.criteria}
     if unknown:
-        raise ScoringError(f"{', '.join(sorted(unknown))}: no such criterion.")
+        raise ScoringError(_("%(codes)s: no such criterion.") % {"codes": ", ".join(sorted(unknown))})
     checked = {c.code: check_points(Decimal(scores.get(c.code, ZERO)), c.max_points, c.code) for c in table.criteria}
     base = sum(checked.values(), ZERO)
     bonus_sum = _claimed(table.bonus_lines, bonus, "bonus")
@@ -120,37 +127,115 @@ def rank(totals: dict[object, Decimal]) -> dict[object, int]:
     return {key: ordered.index(total) + 1 for key, total in totals.items()}
 
 
-def table_from_json(data: dict) -> TableSpec:
-    """Read a table in the form of examples/scoring-table-100.json; raise ScoringError when it is not one."""
+MAX_POINTS = Decimal("9999.9")
+MAX_CODE, MAX_TITLE, MAX_BAND = 20, 500, 100
+
+
+def _points(value, where: str, *, positive: bool = False) -> Decimal:
+    """Read a number of points: finite, not negative (or positive), at most one decimal, within MAX_POINTS."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ScoringError(_("%(where)s: not a number.") % {"where": where})
     try:
-        criteria = tuple(
-            CriterionSpec(c["code"], Decimal(str(c["max"]))) for group in data["groups"] for c in group["criteria"]
+        number = Decimal(str(value))
+    except ArithmeticError:
+        raise ScoringError(_("%(where)s: not a number.") % {"where": where}) from None
+    if not number.is_finite() or number < ZERO or (positive and number == ZERO) or number > MAX_POINTS:
+        raise ScoringError(
+            _("%(where)s: %(value)s is not an allowed number of points.") % {"where": where, "value": value}
         )
+    if number != number.quantize(TENTH):
+        raise ScoringError(_("%(where)s: at most one decimal.") % {"where": where})
+    return number
 
-        def lines(part):
-            section = data.get(part) or {}
-            return (
-                tuple(
-                    LineSpec(line["code"], Decimal(str(line["points"])), bool(line.get("repeatable")))
-                    for line in section.get("lines", [])
-                ),
-                Decimal(str(section["limit"])) if "limit" in section else None,
-            )
 
-        bonus_lines, bonus_limit = lines("bonus")
-        penalty_lines, penalty_limit = lines("penalty")
-        bands = tuple(
-            BandSpec(b["name"], Decimal(str(b["min_total"])), Decimal(str(b.get("min_share_per_criterion", 0))))
-            for b in data.get("bands", [])
+def _text(item: dict, key: str, where: str, *, limit: int, required: bool = False) -> str:
+    value = item.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()) or len(value) > limit:
+        raise ScoringError(
+            _("%(where)s: “%(key)s” must be a text of at most %(limit)s characters.")
+            % {"where": where, "key": key, "limit": limit}
         )
-    except (KeyError, TypeError, ArithmeticError, ValueError) as error:
-        raise ScoringError(f"Not a scoring table: {error}") from error
+    return value
+
+
+def _list(value, where: str) -> list:
+    if not isinstance(value, list):
+        raise ScoringError(_("%(where)s must be a list.") % {"where": where})
+    return value
+
+
+def _object(value, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise ScoringError(_("%(where)s must be an object.") % {"where": where})
+    return value
+
+
+def table_from_json(data) -> TableSpec:
+    """Read a table in the form of examples/scoring-table-100.json; raise ScoringError saying what is wrong.
+
+    Every value the services store is checked here (types, lengths, points with
+    one decimal), so that a table that passes is written without surprises.
+    """
+    data = _object(data, _("The table"))
+    criteria = []
+    groups = _list(data.get("groups"), "groups")
+    if not groups:
+        raise ScoringError(_("The table has no group of criteria."))
+    for g, group in enumerate(groups, start=1):
+        group = _object(group, f"groups[{g}]")
+        _text(group, "code", f"groups[{g}]", limit=MAX_CODE)
+        _text(group, "title", f"groups[{g}]", limit=MAX_TITLE)
+        items = _list(group.get("criteria"), f"groups[{g}].criteria")
+        if not items:
+            raise ScoringError(_("Group %(number)s has no criteria.") % {"number": g})
+        for c, item in enumerate(items, start=1):
+            where = f"groups[{g}].criteria[{c}]"
+            item = _object(item, where)
+            code = _text(item, "code", where, limit=MAX_CODE, required=True)
+            _text(item, "title", code, limit=MAX_TITLE)
+            _text(item, "guidance", code, limit=4000)
+            pledge_item = item.get("pledge_item")
+            if pledge_item is not None and (
+                isinstance(pledge_item, bool) or not isinstance(pledge_item, int) or not 1 <= pledge_item <= 200
+            ):
+                raise ScoringError(_("%(code)s: the pledge commitment must be its number.") % {"code": code})
+            criteria.append(CriterionSpec(code, _points(item.get("max"), code, positive=True)))
+
+    def lines(part) -> tuple[tuple[LineSpec, ...], Decimal | None]:
+        section = _object(data.get(part) or {}, part)
+        found = []
+        for n, line in enumerate(_list(section.get("lines", []), f"{part}.lines"), start=1):
+            line = _object(line, f"{part}.lines[{n}]")
+            code = _text(line, "code", f"{part}.lines[{n}]", limit=MAX_CODE, required=True)
+            _text(line, "title", code, limit=MAX_TITLE)
+            found.append(LineSpec(code, _points(line.get("points"), code, positive=True), bool(line.get("repeatable"))))
+        limit = section.get("limit")
+        return tuple(found), (_points(limit, f"{part}.limit") if limit is not None else None)
+
+    bonus_lines, bonus_limit = lines("bonus")
+    penalty_lines, penalty_limit = lines("penalty")
+    bands = []
+    for n, band in enumerate(_list(data.get("bands", []), "bands"), start=1):
+        band = _object(band, f"bands[{n}]")
+        name = _text(band, "name", f"bands[{n}]", limit=MAX_BAND, required=True)
+        share = band.get("min_share_per_criterion", 0)
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+            raise ScoringError(_("%(name)s: the minimum share of each criterion is between 0 and 1.") % {"name": name})
+        bands.append(
+            BandSpec(name, _points(band.get("min_total"), name), Decimal(str(share)).quantize(Decimal("0.001")))
+        )
     codes = [c.code for c in criteria]
     if len(set(codes)) != len(codes):
-        raise ScoringError("Two criteria share a code.")
-    if any(c.max_points <= ZERO for c in criteria):
-        raise ScoringError("Every criterion needs a positive maximum.")
+        raise ScoringError(_("Two criteria share a code."))
+    for kind, found in (("bonus", bonus_lines), ("penalty", penalty_lines)):
+        if len({x.code for x in found}) != len(found):
+            raise ScoringError(_("Two %(kind)s lines share a code.") % {"kind": kind})
+    if len({b.name for b in bands}) != len(bands):
+        raise ScoringError(_("Two bands share a name."))
+    total = sum((c.max_points for c in criteria), ZERO)
     declared = data.get("total")
-    if declared is not None and Decimal(str(declared)) != sum((c.max_points for c in criteria), ZERO):
-        raise ScoringError(f"The criteria add up to {sum(c.max_points for c in criteria)}, not {declared}.")
-    return TableSpec(criteria, bonus_lines, bonus_limit, penalty_lines, penalty_limit, bands)
+    if declared is not None and _points(declared, "total") != total:
+        raise ScoringError(
+            _("The criteria add up to %(sum)s, not %(total)s.") % {"sum": total.normalize(), "total": declared}
+        )
+    return TableSpec(tuple(criteria), bonus_lines, bonus_limit, penalty_lines, penalty_limit, tuple(bands))

@@ -66,6 +66,7 @@ def table_set(*, actor, term: Term, data: dict) -> ScoringTable:
         )
         table = ScoringTable.objects.create(
             term=term,
+            created_at=clock.now(),
             total=criteria_total,
             bonus_limit=_decimal((data.get("bonus") or {}).get("limit")),
             penalty_limit=_decimal((data.get("penalty") or {}).get("limit")),
@@ -502,18 +503,18 @@ def results(review: Review, *, table: ScoringTable | None = None) -> list[dict]:
     """Every submitted unit's totals, band and rank (ties share a rank), from the counted scores."""
     table = table or ScoringTable.objects.with_parts().get(term_id=review.term_id)
     spec = table.spec()
+    codes = {c.pk: c.code for c in table.criteria()}
+    lines = {x.pk: x for x in table.lines.all()}
     rows = []
-    assessments = review.assessments.filter(status=SelfAssessment.Status.SUBMITTED).prefetch_related(
-        "scores__criterion", "claims__line"
-    )
+    assessments = review.assessments.filter(status=SelfAssessment.Status.SUBMITTED).prefetch_related("scores", "claims")
     for assessment in assessments:
-        scores = {s.criterion.code: s.counted for s in assessment.scores.all()}
-        claims = list(assessment.claims.all())
+        scores = {codes[s.criterion_id]: s.counted for s in assessment.scores.all()}
+        claims = [(lines[c.line_id], c.times) for c in assessment.claims.all()]
         result = scoring.score(
             spec,
             scores,
-            bonus={c.line.code: c.times for c in claims if c.line.kind == AdjustmentLine.Kind.BONUS},
-            penalty={c.line.code: c.times for c in claims if c.line.kind == AdjustmentLine.Kind.PENALTY},
+            bonus={line.code: times for line, times in claims if line.kind == AdjustmentLine.Kind.BONUS},
+            penalty={line.code: times for line, times in claims if line.kind == AdjustmentLine.Kind.PENALTY},
         )
         rows.append({"assessment": assessment, "result": result})
     ranks = scoring.rank({row["assessment"].pk: row["result"].total for row in rows})

@@ -15,6 +15,7 @@ from django.urls.resolvers import URLPattern, URLResolver
 
 from blocs import services as bloc_services
 from pledges import services as pledge_services
+from reviews import services as review_services
 from tests.pledges.conftest import drawn_png, sign
 
 ROLES = [
@@ -45,6 +46,9 @@ UNIT_PAGE = row(302, 200, 200, 404, 404, 404, 404, 404, 404)
 PUBLIC = row(200, 200, 200, 200, 200, 200, 200, 200, 200)
 REDIRECT_ALL = row(302, 302, 302, 302, 302, 302, 302, 302, 302)
 TERM_EDIT_POST = row(302, 302, 302, 404, 302, 403, 403, 403, 404)
+RANKING_OPEN = row(302, 200, 200, 404, 200, 403, 403, 403, 404)
+OWN_ASSESSMENT = row(302, 200, 200, 404, 200, 404, 200, 200, 404)
+OWN_UNIT_POST = row(302, 403, 403, 404, 403, 404, 302, 302, 404)
 
 # name: (method, kwargs builder, expected statuses)
 MATRIX = {
@@ -136,6 +140,29 @@ MATRIX = {
         lambda c: {"pk": c.paper_signature.pk},
         row(302, 200, 200, 404, 200, 404, 404, 404, 404),
     ),
+    # The year-end review of 2022, in self-assessment: the member unit's own assessment is the one asked for.
+    "reviews:home": ("get", lambda c: {"pk": c.bloc.pk, "year": 2022}, BLOC_READ),
+    "reviews:table": ("get", lambda c: {"pk": c.bloc.pk, "year": 2022}, BLOC_READ),
+    "reviews:table_json": ("get", lambda c: {"pk": c.bloc.pk, "year": 2022}, BLOC_READ),
+    "reviews:table_import": ("get", lambda c: {"pk": c.bloc.pk, "year": 2023}, TERM_EDIT),
+    "reviews:table_copy": ("post", lambda c: {"pk": c.bloc.pk, "year": 2023}, TERM_EDIT_POST),
+    "reviews:open": ("get", lambda c: {"pk": c.bloc.pk, "year": 2023}, TERM_EDIT),
+    "reviews:start": ("post", lambda c: {"pk": c.bloc.pk, "year": 2022}, TERM_EDIT_POST),
+    "reviews:close": ("post", lambda c: {"pk": c.bloc.pk, "year": 2022}, TERM_EDIT_POST),
+    "reviews:remind": ("post", lambda c: {"pk": c.bloc.pk, "year": 2022}, TERM_EDIT_POST),
+    # Before the review closes, the ranking is for the chair's officers and the board.
+    "reviews:ranking": ("get", lambda c: {"pk": c.bloc.pk, "year": 2022}, RANKING_OPEN),
+    "reviews:ranking_xlsx": ("get", lambda c: {"pk": c.bloc.pk, "year": 2022}, RANKING_OPEN),
+    "reviews:assessment": ("get", lambda c: {"pk": c.assessment.pk}, OWN_ASSESSMENT),
+    # The unit's staff may press it too (the service then refuses with a message); others are refused.
+    "reviews:assessment_submit": ("post", lambda c: {"pk": c.assessment.pk}, OWN_UNIT_POST),
+    "reviews:evidence_add": (
+        "get",
+        lambda c: {"pk": c.assessment.pk},
+        row(302, 403, 403, 404, 403, 404, 200, 200, 404),
+    ),
+    "reviews:evidence": ("get", lambda c: {"pk": c.evidence.pk}, OWN_ASSESSMENT),
+    "reviews:evidence_remove": ("post", lambda c: {"pk": c.evidence.pk}, OWN_UNIT_POST),
 }
 
 
@@ -175,6 +202,12 @@ def world(cast):
         capacity_title="",
         scan=b"%PDF-1.4\n%%EOF",
         scan_extension="pdf",
+    )
+    review_services.table_set(actor=cast.board, term=cast.term, data=review_services.example_table())
+    review = review_services.review_open(actor=cast.board, term=cast.term, deadline=datetime.date(2099, 1, 1))
+    cast.assessment = review.assessments.get(unit=cast.member_unit)
+    cast.evidence = review_services.evidence_add(
+        actor=cast.member_staff, assessment=cast.assessment, data=drawn_png(), name="bao-cao.png"
     )
     return cast
 

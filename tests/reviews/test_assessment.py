@@ -1,44 +1,14 @@
 """Self-assessment, the bloc's review and the ranking, through the services."""
 
-import datetime
-import json
 from decimal import Decimal as D
-from pathlib import Path
 
 import pytest
-from django.utils import translation
 
 from reviews import services
 from reviews.models import Review, ReviewEvent, ScoringTable, SelfAssessment
 from reviews.services import ReviewError
 from tests.conftest import make_user
-
-EXAMPLE = json.loads((Path(__file__).resolve().parents[2] / "reviews" / "data" / "scoring-table-100.json").read_text())
-LATER = datetime.date(2099, 12, 31)
-
-
-@pytest.fixture(autouse=True)
-def english_messages():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def review(cast):
-    services.table_set(actor=cast.chair_officer, term=cast.term, data=EXAMPLE)
-    return services.review_open(actor=cast.chair_officer, term=cast.term, deadline=LATER)
-
-
-def fill(assessment, staff, head, *, minus: dict = None, bonus=None):
-    table = assessment.review.term.scoring_table
-    for criterion in table.criteria():
-        value = criterion.max_points - D(str((minus or {}).get(criterion.code, 0)))
-        services.score_set(
-            actor=staff, assessment=assessment, criterion=criterion, value=value, evidence_note="Báo cáo số 12"
-        )
-    for code, times in (bonus or {}).items():
-        services.claim_set(actor=staff, assessment=assessment, line=table.lines.get(code=code), times=times)
-    return services.assessment_submit(actor=head, assessment=assessment)
+from tests.reviews.conftest import EXAMPLE, fill
 
 
 def test_opening_freezes_the_table_and_creates_one_assessment_per_member(cast, review):

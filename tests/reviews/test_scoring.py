@@ -56,7 +56,7 @@ def test_scores_out_of_range_are_refused(value, message):
 def test_a_line_that_is_not_repeatable_counts_once():
     with pytest.raises(ScoringError, match="at most once"):
         score(TABLE, FULL, bonus={"B.1": 2})
-    with pytest.raises(ScoringError, match="no such bonus"):
+    with pytest.raises(ScoringError, match="no such line"):
         score(TABLE, FULL, bonus={"X.9": 1})
 
 
@@ -82,5 +82,37 @@ def test_a_table_whose_criteria_do_not_add_up_is_refused():
     broken["groups"][0]["criteria"][0]["max"] = 31
     with pytest.raises(ScoringError, match="add up to 101"):
         table_from_json(broken)
-    with pytest.raises(ScoringError, match="Not a scoring table"):
-        table_from_json({"groups": [{"criteria": [{"title": "no code"}]}]})
+
+
+@pytest.mark.parametrize(
+    "document, message",
+    [
+        ([], "must be an object"),
+        ({"groups": []}, "no group"),
+        ({"groups": "abc"}, "must be a list"),
+        ({"groups": [{"criteria": []}]}, "no criteria"),
+        ({"groups": [{"criteria": [{"title": "no code", "max": 1}]}]}, "“code” must be a text"),
+        ({"groups": [{"criteria": [{"code": "A", "max": 10.25}]}]}, "at most one decimal"),
+        ({"groups": [{"criteria": [{"code": "A", "max": "NaN"}]}]}, "not an allowed number"),
+        ({"groups": [{"criteria": [{"code": "A", "max": 0}]}]}, "not an allowed number"),
+        ({"groups": [{"criteria": [{"code": "A", "max": True}]}]}, "not a number"),
+        ({"groups": [{"criteria": [{"code": "A" * 21, "max": 1}]}]}, "at most 20 characters"),
+        ({"groups": [{"criteria": [{"code": "A", "max": 1, "title": 5}]}]}, "must be a text"),
+        ({"groups": [{"criteria": [{"code": "A", "max": 1}, {"code": "A", "max": 1}]}]}, "share a code"),
+        ({"groups": [{"criteria": [{"code": "A", "max": 1, "pledge_item": "2"}]}]}, "commitment"),
+        (
+            {"groups": [{"criteria": [{"code": "A", "max": 1}]}], "bonus": {"lines": [{"code": "B", "points": -1}]}},
+            "not an allowed number",
+        ),
+        (
+            {
+                "groups": [{"criteria": [{"code": "A", "max": 1}]}],
+                "bands": [{"name": "X", "min_total": 1, "min_share_per_criterion": 2}],
+            },
+            "between 0 and 1",
+        ),
+    ],
+)
+def test_a_malformed_table_is_refused_with_what_is_wrong(document, message):
+    with pytest.raises(ScoringError, match=message):
+        table_from_json(document)

@@ -1,5 +1,6 @@
-"""Create the demo: the seed article's bloc in Nam Định, its years 2022–2025 with
-the 2025 reorganisation, the merger into Ninh Bình, and a second province.
+"""Create the demo: the seed article's bloc in Nam Định, its years 2022–2025 (the
+2022 pledge signed, the 2022 year-end review closed) with the 2025 reorganisation,
+the merger into Ninh Bình, and a second province.
 
 Idempotent: a second run changes nothing and prints the accounts again.
 """
@@ -18,6 +19,8 @@ from blocs.models import Province, Term, Unit
 from pledges import clock
 from pledges import services as pledge_services
 from pledges.images import typed_signature_png
+from reviews.demo import seed_review_2022
+from reviews.models import Review
 
 VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -164,7 +167,11 @@ class Command(BaseCommand):
             reference="Biên bản Hội nghị tổng kết công tác thi đua năm 2024",
         )
 
-        self.pledge_2022(members=members, term=Term.objects.get(bloc=bloc, year=2022))
+        term_2022 = Term.objects.get(bloc=bloc, year=2022)
+        self.pledge_2022(members=members, term=term_2022)
+        # Before the 2025 reorganisation: the year-end review needs the 2022 members and their users as they were.
+        if not Review.objects.filter(term=term_2022).exists():
+            seed_review_2022(term=term_2022, officer=User.objects.get(username="khcn.staff"))
 
         other = services.bloc_create(
             actor=nd_board, province=nd, kind="khoi", code="THNC", name="Khối các cơ quan Tổng hợp - Nội chính"
