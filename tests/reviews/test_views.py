@@ -363,3 +363,21 @@ def test_close_before_the_review_started_is_refused(client, cast, review):
     response = client.post(term_url(cast, "close"), follow=True)
     assert any("Start the bloc's review" in m for m in messages_of(response))
     assert Review.objects.get(pk=review.pk).status == Review.Status.SELF_ASSESSMENT
+
+
+def test_the_daily_cron_reminds_before_the_self_assessment_deadline(cast, review):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    cast.member_head.email = "member_head@example.invalid"
+    cast.member_head.save()
+    out = StringIO()
+    call_command("send_reminders", stdout=out)
+    assert mail.outbox == [] and "self-assessment reminders: 0" in out.getvalue()  # the deadline is far off
+    Review.objects.filter(pk=review.pk).update(deadline=datetime.date.today() + datetime.timedelta(days=2))
+    call_command("send_reminders", stdout=out)
+    first = sorted(m.to[0] for m in mail.outbox)
+    assert "member_head@example.invalid" in first and all("head" in address for address in first)
+    call_command("send_reminders", stdout=out)  # a second run the same day sends nothing more
+    assert len(mail.outbox) == len(first)

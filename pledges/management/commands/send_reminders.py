@@ -1,8 +1,9 @@
-"""For a daily cron: remind heads before a deadline, report overdue pledges to the chairs' officers."""
+"""For a daily cron: remind heads before a deadline (signing, self-assessment), report overdue pledges."""
 
 from django.core.management.base import BaseCommand
 
 from pledges import services
+from reviews import services as review_services
 
 
 class Command(BaseCommand):
@@ -13,4 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, days, **options):
         report = services.reminders_send_due(days_before=days)
-        self.stdout.write(f"Reminders sent: {report['reminded']}; overdue reports: {report['overdue_reports']}.")
+        assessments = review_services.reminders_send_due(days_before=days)
+        self.stdout.write(
+            f"Reminders sent: {report['reminded']}; overdue reports: {report['overdue_reports']};"
+            f" self-assessment reminders: {assessments}."
+        )
