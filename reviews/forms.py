@@ -24,6 +24,7 @@ class PointsField(forms.DecimalField):
             max_value=maximum,
             max_digits=6,
             decimal_places=1,
+            localize=True,  # shown as "8,5" in Vietnamese
             widget=forms.TextInput(
                 attrs={
                     "inputmode": "decimal",
@@ -54,7 +55,12 @@ class TableImportForm(forms.Form):
         required=False,
         help_text=_("In the form of the example table; download it from the table page to see the format."),
     )
-    text = forms.CharField(label=_("…or paste the JSON here"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    text = forms.CharField(
+        label=_("…or paste the JSON here"),
+        required=False,
+        max_length=MAX_TABLE_BYTES,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -69,6 +75,8 @@ class TableImportForm(forms.Form):
             raise ValidationError(_("Choose a file or paste the table."))
         try:
             data = json.loads(raw.decode("utf-8-sig"))
+        except RecursionError:
+            raise ValidationError(_("The JSON is nested too deeply to be a scoring table.")) from None
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise ValidationError(_("This is not a JSON file: %(error)s") % {"error": error}) from error
         if not isinstance(data, dict):

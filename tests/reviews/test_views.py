@@ -381,3 +381,17 @@ def test_the_daily_cron_reminds_before_the_self_assessment_deadline(cast, review
     assert "member_head@example.invalid" in first and all("head" in address for address in first)
     call_command("send_reminders", stdout=out)  # a second run the same day sends nothing more
     assert len(mail.outbox) == len(first)
+
+
+def test_scores_are_shown_with_the_languages_decimal_mark(client, cast, mine):
+    client.force_login(cast.member_staff)
+    client.post(url("assessment", mine.pk), form_data(mine, values={"I.1": "28.5"}))  # a point is read too
+    page = client.get(url("assessment", mine.pk)).content.decode()
+    assert 'value="28,5"' in page
+
+
+def test_deeply_nested_json_is_refused_with_a_message(client, cast):
+    client.force_login(cast.chair_officer)
+    client.cookies["django_language"] = "en"
+    response = client.post(term_url(cast, "table_import"), {"text": "[" * 100_000 + "]" * 100_000})
+    assert response.status_code == 200 and "nested too deeply" in response.content.decode()
