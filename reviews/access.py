@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from blocs.access import get_term_for_user
 from blocs.models import Term
-from reviews.models import Evidence, Review, SelfAssessment
+from reviews.models import Ballot, Evidence, Review, SelfAssessment
 
 
 def get_term(user, bloc_pk: int, year: int, *, for_edit: bool = False) -> Term:
@@ -99,3 +99,36 @@ def get_evidence(user, pk: int) -> Evidence:
         raise Http404(_("No such file."))
     evidence.assessment = assessment
     return evidence
+
+
+def get_ballot(user, pk: int, *, for_edit: bool = False) -> Ballot:
+    """Return ballot round *pk* with ``ballot.term.roles``, for whoever may see the bloc's year."""
+    ballot = Ballot.objects.filter(pk=pk).select_related("term").first()
+    if ballot is None:
+        raise Http404(_("No such ballot."))
+    ballot.term = get_term(user, ballot.term.bloc_id, ballot.term.year, for_edit=for_edit)
+    return ballot
+
+
+def require_board_of(user, term: Term) -> None:
+    """Refuse (403) anyone but the board of the term's province: quotas are the board's."""
+    if not term.roles.board:
+        raise PermissionDenied(_("Only the provincial board sets the quotas."))
+
+
+def get_board_province(user, requested=None):
+    """Return the living province whose award forms *user* (a board officer) sets; 403 for anyone else.
+
+    A board officer works on their own province; a superuser picks one (``requested``, else the first).
+    """
+    from blocs.access import require_board, writable_provinces
+
+    require_board(user)
+    provinces = writable_provinces(user)
+    if requested and str(requested).isdigit() and len(str(requested)) < 19:
+        province = provinces.filter(pk=int(requested)).first()
+    else:
+        province = provinces.order_by("name").first()
+    if province is None:
+        raise Http404(_("No such province."))
+    return province

@@ -3,17 +3,25 @@ from django.contrib import admin
 from blocs.admin import ReadOnlyInline, StateByServicesAdmin
 from reviews.models import (
     AdjustmentLine,
+    AwardForm,
+    AwardQuota,
+    Ballot,
+    BallotSeat,
     Band,
+    Candidate,
     Claim,
     Criterion,
     CriterionScore,
     Evidence,
+    Mark,
+    Paper,
     Review,
     ReviewEvent,
     ReviewReminder,
     ScoreGroup,
     ScoringTable,
     SelfAssessment,
+    Voter,
 )
 
 
@@ -126,3 +134,62 @@ class ReviewReminderAdmin(StateByServicesAdmin):
     list_display = ["review", "user", "sent_on"]
     list_select_related = ["review__term__bloc", "user"]
     search_fields = ["user__username"]
+
+
+@admin.register(AwardForm)
+class AwardFormAdmin(StateByServicesAdmin):
+    list_display = ["name", "code", "province", "year", "default_quota", "order"]
+    list_filter = ["year"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(AwardQuota)
+class AwardQuotaAdmin(StateByServicesAdmin):
+    list_display = ["term", "award_form", "quota"]
+    list_select_related = ["term__bloc", "award_form"]
+
+
+class SeatInline(ReadOnlyInline):
+    model = BallotSeat
+
+
+@admin.register(Ballot)
+class BallotAdmin(StateByServicesAdmin):
+    list_display = ["term", "round", "status", "threshold", "opened_at", "closed_at"]
+    list_select_related = ["term__bloc"]
+    list_filter = ["status"]
+    inlines = [SeatInline]
+
+
+@admin.register(BallotSeat)
+class BallotSeatAdmin(StateByServicesAdmin):
+    list_display = ["ballot", "award_form", "seats"]
+    list_select_related = ["ballot__term__bloc", "award_form"]
+
+
+@admin.register(Candidate)
+class CandidateAdmin(StateByServicesAdmin):
+    list_display = ["unit_name", "seat"]
+    list_select_related = ["seat__award_form", "seat__ballot__term__bloc"]
+
+
+@admin.register(Voter)
+class VoterAdmin(StateByServicesAdmin):
+    """Who voted, and when: nothing of what (that is on the papers, which do not know who)."""
+
+    list_display = ["unit_name", "ballot", "voted_at"]
+    list_select_related = ["ballot__term__bloc"]
+
+
+@admin.register(Paper)
+class PaperAdmin(StateByServicesAdmin):
+    """A paper is its random id and its round; its marks are the candidates chosen."""
+
+    list_display = ["id", "ballot"]
+    list_select_related = ["ballot__term__bloc"]
+
+
+@admin.register(Mark)
+class MarkAdmin(StateByServicesAdmin):
+    list_display = ["id", "candidate"]
+    list_select_related = ["candidate__seat__award_form"]

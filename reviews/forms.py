@@ -204,3 +204,51 @@ class EvidenceForm(NFCMixin, forms.Form):
         if upload.size > MAX_EVIDENCE_BYTES:
             raise ValidationError(_("The file is too large (at most 10 MB)."))
         return upload
+
+
+class BallotOpenForm(forms.Form):
+    threshold = forms.IntegerField(
+        label=_("Votes needed to pass"),
+        min_value=1,
+        required=False,
+        help_text=_("Empty: more than half of the members at opening."),
+    )
+    min_band = forms.ChoiceField(label=_("Candidates"), required=False)
+
+    def __init__(self, *args, bands: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["min_band"].choices = [("", _("Every member"))] + [
+            (name, _("Members reaching “%(band)s” or higher") % {"band": name}) for name in bands
+        ]
+
+
+class VoteForm(forms.Form):
+    """One checkbox list per award form; the rules (quota, a unit once) are the service's."""
+
+    def __init__(self, *args, seats, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seats = seats
+        for seat in seats:
+            self.fields[f"seat_{seat.pk}"] = forms.TypedMultipleChoiceField(
+                label=seat.award_form.name,
+                coerce=int,
+                required=False,
+                choices=[(c.pk, c.unit_name) for c in seat.candidates.all()],
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_("Choose at most %(count)s.") % {"count": seat.seats},
+            )
+
+    def choices(self) -> dict:
+        return {seat.pk: self.cleaned_data[f"seat_{seat.pk}"] for seat in self.seats}
+
+
+class AwardFormForm(NFCMixin, forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=30, help_text=_("e.g. co-thi-dua"))
+    name = forms.CharField(label=_("Name"), max_length=255)
+    default_quota = forms.IntegerField(label=_("Quota per bloc"), min_value=1, max_value=50)
+    order = forms.IntegerField(label=_("Order (higher awards first)"), min_value=1, max_value=50, initial=1)
+
+
+class QuotaForm(forms.Form):
+    quota = forms.IntegerField(label=_("Quota for this bloc"), min_value=0, max_value=50)
+    award_form = forms.IntegerField(widget=forms.HiddenInput)

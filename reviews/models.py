@@ -1,5 +1,6 @@
 """The year-end review: a term's scoring table, as data."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -138,6 +139,9 @@ class ReviewEvent(AppendOnly):
 
     class Kind(models.TextChoices):
         TABLE_SET = "table_set", _("Scoring table set")
+        BALLOT_OPENED = "ballot_opened", _("Ballot opened")
+        VOTED = "voted", _("Ballot cast")
+        BALLOT_CLOSED = "ballot_closed", _("Ballot counted")
         TABLE_FROZEN = "table_frozen", _("Scoring table frozen")
         OPENED = "opened", _("Self-assessment opened")
         SUBMITTED = "submitted", _("Self-assessment submitted")
@@ -296,3 +300,156 @@ class ReviewReminder(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.review} ({self.sent_on})"
+
+
+# Nominations: award forms and the secret ballot ----------------------------------------------
+
+
+class AwardForm(models.Model):
+    """An award a bloc may propose units for, in one province and year, with its default quota per bloc."""
+
+    province = models.ForeignKey("blocs.Province", on_delete=models.PROTECT, related_name="award_forms")
+    year = models.PositiveSmallIntegerField(_("year"))
+    code = models.SlugField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=255)
+    default_quota = models.PositiveSmallIntegerField(_("quota per bloc"))
+    order = models.PositiveSmallIntegerField(_("order"), default=1, help_text=_("Higher awards first."))
+
+    class Meta:
+        verbose_name = _("award form")
+        verbose_name_plural = _("award forms")
+        ordering = ["province", "year", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["province", "year", "code"], name="one_award_form_code")]
+
+    def __str__(self):
+        return f"{self.name} ({self.year})"
+
+
+class AwardQuota(models.Model):
+    """A term's own quota for an award form (a large bloc may get 2 flags)."""
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="award_quotas")
+    award_form = models.ForeignKey(AwardForm, on_delete=models.CASCADE, related_name="+")
+    quota = models.PositiveSmallIntegerField(_("quota"))
+
+    class Meta:
+        verbose_name = _("award quota of a bloc")
+        verbose_name_plural = _("award quotas of blocs")
+        constraints = [models.UniqueConstraint(fields=["term", "award_form"], name="one_quota_per_term_and_form")]
+
+    def __str__(self):
+        return f"{self.term}: {self.award_form.code} × {self.quota}"
+
+
+class Ballot(models.Model):
+    """One round of the bloc's secret ballot (bỏ phiếu kín) on its award proposals."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Voting")
+        CLOSED = "closed", _("Counted")
+
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="ballots")
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    previous = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_round")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    threshold = models.PositiveSmallIntegerField(_("votes needed to pass"))
+    members_at_opening = models.PositiveSmallIntegerField(_("members at opening"))
+    min_band = models.CharField(_("candidates reaching band"), max_length=100, blank=True)
+    opened_at = models.DateTimeField(_("opened at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        ordering = ["term", "round"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "round"], name="one_ballot_per_round"),
+            models.UniqueConstraint(
+                fields=["term"], condition=models.Q(status="open"), name="one_open_ballot_per_term"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.term} – {self.round}"
+
+
+class BallotSeat(models.Model):
+    """How many units one award form may take in this round."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="seats")
+    award_form = models.ForeignKey(AwardForm, on_delete=models.PROTECT, related_name="+")
+    seats = models.PositiveSmallIntegerField(_("seats"))
+
+    class Meta:
+        verbose_name = _("award form on a ballot")
+        verbose_name_plural = _("award forms on a ballot")
+        ordering = ["ballot", "award_form__order", "award_form_id"]
+        constraints = [models.UniqueConstraint(fields=["ballot", "award_form"], name="one_seat_row_per_form")]
+
+    def __str__(self):
+        return f"{self.award_form.code} × {self.seats}"
+
+
+class Candidate(models.Model):
+    """A unit that may be chosen for one award form in one round."""
+
+    seat = models.ForeignKey(BallotSeat, on_delete=models.CASCADE, related_name="candidates")
+    unit = models.ForeignKey("blocs.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_name = models.CharField(_("unit"), max_length=255)
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["seat", "unit_name"]
+        constraints = [models.UniqueConstraint(fields=["seat", "unit"], name="one_candidacy_per_form")]
+
+    def __str__(self):
+        return self.unit_name
+
+
+class Voter(models.Model):
+    """Who has voted in a round: kept apart from what was voted (``Paper``)."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="voters")
+    unit = models.ForeignKey("blocs.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_name = models.CharField(_("unit"), max_length=255)
+    voted_at = models.DateTimeField(_("voted at"))
+
+    class Meta:
+        verbose_name = _("voter")
+        verbose_name_plural = _("voters")
+        ordering = ["ballot", "unit_name"]
+        constraints = [models.UniqueConstraint(fields=["ballot", "unit"], name="one_vote_per_unit")]
+
+    def __str__(self):
+        return self.unit_name
+
+
+class Paper(models.Model):
+    """A cast ballot paper: a random identifier and the round, and nothing about who, when or from where."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="papers")
+
+    class Meta:
+        verbose_name = _("ballot paper")
+        verbose_name_plural = _("ballot papers")
+
+    def __str__(self):
+        return str(self.id)
+
+
+class Mark(models.Model):
+    """One choice on a paper (a candidate for an award form), with a random identifier."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="marks")
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="marks")
+
+    class Meta:
+        verbose_name = _("ballot mark")
+        verbose_name_plural = _("ballot marks")
+        constraints = [models.UniqueConstraint(fields=["paper", "candidate"], name="one_mark_per_candidate")]
+
+    def __str__(self):
+        return str(self.id)

@@ -22,4 +22,12 @@ urlpatterns = [
     path("assessments/<id:pk>/evidence/", views.evidence_add, name="evidence_add"),
     path("evidence/<id:pk>/", views.evidence_file, name="evidence"),
     path("evidence/<id:pk>/remove/", views.evidence_remove, name="evidence_remove"),
+    # Nominations: award forms, quotas, the secret ballot.
+    path("<id:pk>/<year:year>/ballot/", views.ballot_home, name="ballot_home"),
+    path("<id:pk>/<year:year>/ballot/open/", views.ballot_open, name="ballot_open"),
+    path("<id:pk>/<year:year>/ballot/quota/", views.quota_set, name="quota_set"),
+    path("ballots/<id:pk>/", views.ballot_detail, name="ballot"),
+    path("ballots/<id:pk>/close/", views.ballot_close, name="ballot_close"),
+    path("ballots/<id:pk>/runoff/", views.ballot_runoff, name="ballot_runoff"),
+    path("awards/<year:year>/", views.award_forms, name="award_forms"),
 ]

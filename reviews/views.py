@@ -7,13 +7,33 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from blocs.errors import run_service
 from reviews import access, export, services
-from reviews.forms import AdjustForm, AssessmentForm, EvidenceForm, ReviewOpenForm, TableImportForm
-from reviews.models import Criterion, CriterionScore, Review, ReviewEvent, ScoringTable, SelfAssessment
+from reviews.forms import (
+    AdjustForm,
+    AssessmentForm,
+    AwardFormForm,
+    BallotOpenForm,
+    EvidenceForm,
+    QuotaForm,
+    ReviewOpenForm,
+    TableImportForm,
+    VoteForm,
+)
+from reviews.models import (
+    AwardForm,
+    Ballot,
+    Criterion,
+    CriterionScore,
+    Review,
+    ReviewEvent,
+    ScoringTable,
+    SelfAssessment,
+)
 
 
 def _home(term):
@@ -280,8 +300,6 @@ def assessment_detail(request, pk):
 
 
 def assessment_url(assessment) -> str:
-    from django.urls import reverse
-
     return reverse("reviews:assessment", args=[assessment.pk])
 
 
@@ -352,3 +370,149 @@ def evidence_remove(request, pk):
     else:
         messages.success(request, _("Evidence removed: %(name)s.") % {"name": evidence.original_name})
     return redirect(assessment_url(assessment) + "#evidence")
+
+
+# Nominations: award forms, quotas and the secret ballot --------------------------------------
+
+
+def _bands(term) -> list[str]:
+    table = term.table_or_none
+    return list(table.bands.values_list("name", flat=True)) if table else []
+
+
+@login_required
+def ballot_home(request, pk, year):
+    """The year's award forms with the bloc's quotas, and the rounds of its secret ballot."""
+    term = access.get_term(request.user, pk, year)
+    ballots = list(term.ballots.order_by("round"))
+    quotas = services.quotas_for(term)
+    context = {
+        "term": term,
+        "roles": term.roles,
+        "ballots": ballots,
+        "quotas": [
+            {"form": form, "quota": quota, "quota_form": QuotaForm(initial={"quota": quota, "award_form": form.pk})}
+            for form, quota in quotas
+        ],
+        "open_form": BallotOpenForm(bands=_bands(term)) if term.roles.can_edit and not ballots else None,
+    }
+    return render(request, "reviews/ballot_home.html", context)
+
+
+@require_POST
+@login_required
+def ballot_open(request, pk, year):
+    term = access.get_term(request.user, pk, year, for_edit=True)
+    form = BallotOpenForm(request.POST, bands=_bands(term))
+    if form.is_valid():
+        data = form.cleaned_data
+        ballot = run_service(
+            form,
+            lambda: services.ballot_open(
+                actor=request.user, term=term, threshold=data["threshold"], min_band=data["min_band"]
+            ),
+        )
+        if ballot:
+            messages.success(request, _("The ballot is open: each member's head now votes."))
+            return redirect("reviews:ballot", pk=ballot.pk)
+    for error in form.errors.values():
+        messages.error(request, " ".join(error))
+    return redirect("reviews:ballot_home", pk=term.bloc_id, year=term.year)
+
+
+@require_POST
+@login_required
+def quota_set(request, pk, year):
+    term = access.get_term(request.user, pk, year)
+    access.require_board_of(request.user, term)
+    form = QuotaForm(request.POST)
+    award_form = None
+    if form.is_valid():
+        award_form = next(
+            (f for f, _quota in services.quotas_for(term) if f.pk == form.cleaned_data["award_form"]), None
+        )
+    if award_form is None:
+        messages.error(request, _("Choose a quota between 0 and 50 for one of this year's award forms."))
+    else:
+        try:
+            services.award_quota_set(
+                actor=request.user, term=term, award_form=award_form, quota=form.cleaned_data["quota"]
+            )
+        except services.ReviewError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Quota saved."))
+    return redirect("reviews:ballot_home", pk=term.bloc_id, year=term.year)
+
+
+@login_required
+def ballot_detail(request, pk):
+    """One round: the candidates, who has voted (never what), the head's ballot paper, and the count once closed."""
+    ballot = access.get_ballot(request.user, pk)
+    term, roles = ballot.term, ballot.term.roles
+    seats = list(ballot.seats.select_related("award_form").prefetch_related("candidates").order_by("award_form__order"))
+    voters = list(ballot.voters.all())
+    voted = any(v.unit_id == request.user.unit_id for v in voters)
+    can_vote = ballot.status == Ballot.Status.OPEN and roles.head and not voted
+    form = VoteForm(request.POST or None, seats=seats) if can_vote else None
+    if request.method == "POST":
+        access.require(can_vote, _("Your unit cannot vote in this round (already voted, or not its head)."))
+        if form.is_valid():
+            done = run_service(
+                form, lambda: services.vote_cast(actor=request.user, ballot=ballot, choices=form.choices())
+            )
+            if done:
+                messages.success(request, _("Your unit's ballot has been cast. Nobody can see how it voted."))
+                return redirect("reviews:ballot", pk=ballot.pk)
+    count = services.ballot_count(ballot) if ballot.status == Ballot.Status.CLOSED else None
+    context = {
+        "ballot": ballot,
+        "term": term,
+        "roles": roles,
+        "seats": seats,
+        "voters": voters,
+        "voted": voted,
+        "form": form,
+        "count": count,
+        "has_tie": bool(count) and any(f["tied"] for f in count["forms"]),
+        "has_next": Ballot.objects.filter(previous=ballot).exists(),
+    }
+    return render(request, "reviews/ballot.html", context)
+
+
+def _ballot_action(request, pk, action, done: str):
+    ballot = access.get_ballot(request.user, pk, for_edit=True)
+    try:
+        result = action(actor=request.user, ballot=ballot)
+    except services.ReviewError as error:
+        messages.error(request, error.message)
+        return redirect("reviews:ballot", pk=ballot.pk)
+    messages.success(request, done)
+    return redirect("reviews:ballot", pk=result.pk)
+
+
+@require_POST
+@login_required
+def ballot_close(request, pk):
+    return _ballot_action(request, pk, services.ballot_close, _("The round is closed and counted."))
+
+
+@require_POST
+@login_required
+def ballot_runoff(request, pk):
+    return _ballot_action(request, pk, services.ballot_runoff, _("A further round is open among the tied units."))
+
+
+@login_required
+def award_forms(request, year):
+    """The board's award forms of one year (quota per bloc by default)."""
+    province = access.get_board_province(request.user, request.GET.get("province") or request.POST.get("province"))
+    form = AwardFormForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if run_service(form, lambda: services.award_form_set(actor=request.user, province=province, year=year, **data)):
+            messages.success(request, _("Award form saved."))
+            return redirect(f"{reverse('reviews:award_forms', args=[year])}?province={province.pk}")
+    forms = AwardForm.objects.filter(province=province, year=year)
+    context = {"province": province, "year": year, "forms": forms, "form": form}
+    return render(request, "reviews/award_forms.html", context)

@@ -163,6 +163,19 @@ MATRIX = {
     ),
     "reviews:evidence": ("get", lambda c: {"pk": c.evidence.pk}, OWN_ASSESSMENT),
     "reviews:evidence_remove": ("post", lambda c: {"pk": c.evidence.pk}, OWN_UNIT_POST),
+    # The 2022 secret ballot, open; 2023 has none (opening it there is refused with a message).
+    "reviews:ballot_home": ("get", lambda c: {"pk": c.bloc.pk, "year": 2022}, BLOC_READ),
+    "reviews:ballot_open": ("post", lambda c: {"pk": c.bloc.pk, "year": 2023}, TERM_EDIT_POST),
+    "reviews:quota_set": (
+        "post",
+        lambda c: {"pk": c.bloc.pk, "year": 2022},
+        row(302, 302, 302, 404, 403, 403, 403, 403, 404),
+    ),
+    "reviews:ballot": ("get", lambda c: {"pk": c.ballot.pk}, BLOC_READ),
+    "reviews:ballot_close": ("post", lambda c: {"pk": c.ballot.pk}, TERM_EDIT_POST),
+    "reviews:ballot_runoff": ("post", lambda c: {"pk": c.ballot.pk}, TERM_EDIT_POST),
+    # Each board sets its own province's award forms.
+    "reviews:award_forms": ("get", lambda c: {"year": 2022}, BOARD_ONLY),
 }
 
 
@@ -209,6 +222,10 @@ def world(cast):
     cast.evidence = review_services.evidence_add(
         actor=cast.member_staff, assessment=cast.assessment, data=drawn_png(), name="bao-cao.png"
     )
+    review_services.award_form_set(
+        actor=cast.board, province=cast.province, year=2022, code="co", name="Cờ thi đua", default_quota=1
+    )
+    cast.ballot = review_services.ballot_open(actor=cast.board, term=cast.term)
     return cast
 
 
