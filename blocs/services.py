@@ -599,6 +599,7 @@ class RolloverProposal:
     units: list[Unit] = field(default_factory=list)
     chair: Unit | None = None
     vice_chair: Unit | None = None
+    reference: str = ""
 
 
 def _final_successor(unit: Unit, units_by_pk: dict[int, Unit]) -> Unit | None:
@@ -612,8 +613,11 @@ def _final_successor(unit: Unit, units_by_pk: dict[int, Unit]) -> Unit | None:
 def term_rollover_proposal(term: Term) -> RolloverProposal:
     """Propose the next year: members still active (merged ones replaced by their
     successor), chair = this year's vice-chair, vice-chair = the next member
-    in rotation order.
+    in rotation order; an election at the year-end meeting (``reviews``) takes
+    precedence over the rotation.
     """
+    from reviews.models import Election  # the year-end meeting's election, recorded by the reviews app
+
     memberships = list(term.memberships.select_related("unit__successor").order_by("order", "id"))
     units_by_pk = {m.unit.pk: m.unit for m in memberships}
     proposal = RolloverProposal(year=term.year + 1)
@@ -633,6 +637,12 @@ def term_rollover_proposal(term: Term) -> RolloverProposal:
     if len(proposal.units) > 1:
         index = next(i for i, u in enumerate(proposal.units) if u.pk == proposal.chair.pk)
         proposal.vice_chair = proposal.units[(index + 1) % len(proposal.units)]
+    election = Election.objects.filter(term=term).first()
+    unit_ids = {u.pk for u in proposal.units}
+    if election and {election.chair_id, election.vice_chair_id} <= unit_ids:
+        by_pk = {u.pk: u for u in proposal.units}
+        proposal.chair, proposal.vice_chair = by_pk[election.chair_id], by_pk[election.vice_chair_id]
+        proposal.reference = election.reference
     return proposal
 
 

@@ -432,7 +432,12 @@ def term_rollover(request, pk, year):
         return redirect("blocs:term_detail", pk=term.bloc_id, year=term.year + 1)
     proposal = services.term_rollover_proposal(term)
     units = _joinable_units(term.bloc)
-    initial = {"units": proposal.units, "chair": proposal.chair, "vice_chair": proposal.vice_chair}
+    initial = {
+        "units": proposal.units,
+        "chair": proposal.chair,
+        "vice_chair": proposal.vice_chair,
+        "reference": proposal.reference,
+    }
     form = RolloverForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

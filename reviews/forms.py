@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from blocs.forms import NFCMixin, date_field
 from blocs.templatetags.vn import points_filter
 from blocs.text import clean_pasted
+from reviews.models import Election
 from reviews.services import MAX_EVIDENCE_BYTES
 
 MAX_TABLE_BYTES = 1024 * 1024
@@ -252,3 +253,27 @@ class AwardFormForm(NFCMixin, forms.Form):
 class QuotaForm(forms.Form):
     quota = forms.IntegerField(label=_("Quota for this bloc"), min_value=0, max_value=50)
     award_form = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ElectionForm(NFCMixin, forms.Form):
+    chair = forms.ModelChoiceField(label=_("Chair of next year (Khối trưởng)"), queryset=None)
+    vice_chair = forms.ModelChoiceField(label=_("Vice-chair of next year (Khối phó)"), queryset=None)
+    method = forms.ChoiceField(label=_("How"), choices=Election.Method.choices, widget=forms.RadioSelect)
+    chair_votes = forms.IntegerField(label=_("Votes for the chair"), min_value=0, max_value=500, required=False)
+    vice_chair_votes = forms.IntegerField(
+        label=_("Votes for the vice-chair"), min_value=0, max_value=500, required=False
+    )
+    reference = forms.CharField(
+        label=_("Minutes"), max_length=255, help_text=_("e.g. Biên bản hội nghị tổng kết ngày 27/12/2022")
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("chair", "vice_chair"):
+            self.fields[name].queryset = units
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("chair") and cleaned.get("chair") == cleaned.get("vice_chair"):
+            self.add_error("vice_chair", _("The chair and the vice-chair must be different units."))
+        return cleaned

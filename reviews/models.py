@@ -142,6 +142,7 @@ class ReviewEvent(AppendOnly):
         BALLOT_OPENED = "ballot_opened", _("Ballot opened")
         VOTED = "voted", _("Ballot cast")
         BALLOT_CLOSED = "ballot_closed", _("Ballot counted")
+        ELECTED = "elected", _("Next year's chair and vice-chair elected")
         TABLE_FROZEN = "table_frozen", _("Scoring table frozen")
         OPENED = "opened", _("Self-assessment opened")
         SUBMITTED = "submitted", _("Self-assessment submitted")
@@ -453,3 +454,33 @@ class Mark(models.Model):
 
     def __str__(self):
         return str(self.id)
+
+
+class Election(models.Model):
+    """Next year's chair and vice-chair, elected at this year's year-end meeting."""
+
+    class Method(models.TextChoices):
+        BALLOT = "ballot", _("By ballot (more than half of the members)")
+        ACCLAMATION = "acclamation", _("By acclamation")
+
+    term = models.OneToOneField(Term, on_delete=models.PROTECT, related_name="election")
+    chair = models.ForeignKey(
+        "blocs.Unit", verbose_name=_("chair of next year"), on_delete=models.PROTECT, related_name="+"
+    )
+    vice_chair = models.ForeignKey(
+        "blocs.Unit", verbose_name=_("vice-chair of next year"), on_delete=models.PROTECT, related_name="+"
+    )
+    method = models.CharField(_("how"), max_length=15, choices=Method.choices)
+    chair_votes = models.PositiveSmallIntegerField(_("votes for the chair"), null=True, blank=True)
+    vice_chair_votes = models.PositiveSmallIntegerField(_("votes for the vice-chair"), null=True, blank=True)
+    members = models.PositiveSmallIntegerField(_("members voting"))
+    reference = models.CharField(_("minutes"), max_length=255)
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("election of the chair and vice-chair")
+        verbose_name_plural = _("elections of the chair and vice-chair")
+
+    def __str__(self):
+        return f"{self.term}: {self.chair} / {self.vice_chair}"

@@ -35,6 +35,7 @@ from reviews.models import (
     Claim,
     Criterion,
     CriterionScore,
+    Election,
     Evidence,
     Mark,
     Paper,
@@ -783,3 +784,99 @@ def ballot_runoff(*, actor, ballot: Ballot) -> Ballot:
             )
         _event(ballot.term, ReviewEvent.Kind.BALLOT_OPENED, actor=actor, round=runoff.round, threshold=runoff.threshold)
     return runoff
+
+
+# The election of next year's chair and vice-chair ----------------------------------------------
+
+
+def election_candidates(term: Term) -> list:
+    """The units that may be elected: next year's members if that year exists, else this rollover's proposal."""
+    from blocs.services import term_rollover_proposal
+
+    following = Term.objects.filter(bloc_id=term.bloc_id, year=term.year + 1).first()
+    if following is not None:
+        return [m.unit for m in Membership.objects.filter(term=following, left_on__isnull=True).select_related("unit")]
+    return term_rollover_proposal(term).units
+
+
+def election_record(
+    *,
+    actor,
+    term: Term,
+    chair,
+    vice_chair,
+    method: str,
+    reference: str,
+    chair_votes: int | None = None,
+    vice_chair_votes: int | None = None,
+) -> Election:
+    """Record next year's chair and vice-chair as the year-end meeting elected them.
+
+    By ballot each needs more than half of the members' votes; by acclamation no
+    count is kept. Where next year's term exists, its roles are assigned at once
+    through the registry's service (with the minutes' reference and its event);
+    otherwise the election is what the rollover proposes.
+    """
+    from blocs.services import RegistryError, term_assign_roles
+
+    reference = nfc(reference).strip()
+    if not reference:
+        raise ReviewError(_("Give the minutes' reference (số biên bản)."), field="reference")
+    if chair == vice_chair:
+        raise ReviewError(_("The chair and the vice-chair must be different units."), field="vice_chair")
+    candidates = {unit.pk for unit in election_candidates(term)}
+    if chair.pk not in candidates or vice_chair.pk not in candidates:
+        raise ReviewError(_("Only next year's member units can be elected."))
+    members = Membership.objects.filter(term=term, left_on__isnull=True).count()
+    if method == Election.Method.BALLOT:
+        needed = members // 2 + 1
+        for field, votes in (("chair_votes", chair_votes), ("vice_chair_votes", vice_chair_votes)):
+            if votes is None or not needed <= votes <= members:
+                raise ReviewError(
+                    _("Elected by ballot means between %(needed)s and %(members)s votes.")
+                    % {"needed": needed, "members": members},
+                    field=field,
+                )
+    elif method == Election.Method.ACCLAMATION:
+        chair_votes = vice_chair_votes = None
+    else:
+        raise ReviewError(_("Choose how they were elected."), field="method")
+    with transaction.atomic():
+        term = Term.objects.select_for_update().select_related("bloc__province").get(pk=term.pk)
+        election, _created = Election.objects.update_or_create(
+            term=term,
+            defaults={
+                "chair": chair,
+                "vice_chair": vice_chair,
+                "method": method,
+                "chair_votes": chair_votes,
+                "vice_chair_votes": vice_chair_votes,
+                "members": members,
+                "reference": reference,
+                "recorded_at": clock.now(),
+                "recorded_by": actor,
+            },
+        )
+        _event(
+            term,
+            ReviewEvent.Kind.ELECTED,
+            actor=actor,
+            chair=chair.name,
+            vice_chair=vice_chair.name,
+            method=method,
+            reference=reference,
+        )
+        following = Term.objects.filter(bloc_id=term.bloc_id, year=term.year + 1).first()
+        if following is not None:
+            try:
+                term_assign_roles(
+                    actor=actor,
+                    term=following,
+                    chair=chair,
+                    vice_chair=vice_chair,
+                    reference=reference,
+                    effective_on=datetime.date(following.year, 1, 1),
+                )
+            except RegistryError as error:
+                raise ReviewError(error.message) from error
+    return election

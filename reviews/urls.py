@@ -30,4 +30,5 @@ urlpatterns = [
     path("ballots/<id:pk>/close/", views.ballot_close, name="ballot_close"),
     path("ballots/<id:pk>/runoff/", views.ballot_runoff, name="ballot_runoff"),
     path("awards/<year:year>/", views.award_forms, name="award_forms"),
+    path("<id:pk>/<year:year>/election/", views.election, name="election"),
 ]

@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from blocs.errors import run_service
+from blocs.models import Unit
 from reviews import access, export, services
 from reviews.forms import (
     AdjustForm,
     AssessmentForm,
     AwardFormForm,
     BallotOpenForm,
+    ElectionForm,
     EvidenceForm,
     QuotaForm,
     ReviewOpenForm,
@@ -29,6 +31,7 @@ from reviews.models import (
     Ballot,
     Criterion,
     CriterionScore,
+    Election,
     Review,
     ReviewEvent,
     ScoringTable,
@@ -395,6 +398,7 @@ def ballot_home(request, pk, year):
             for form, quota in quotas
         ],
         "open_form": BallotOpenForm(bands=_bands(term)) if term.roles.can_edit and not ballots else None,
+        "election": Election.objects.filter(term=term).select_related("chair", "vice_chair").first(),
     }
     return render(request, "reviews/ballot_home.html", context)
 
@@ -516,3 +520,33 @@ def award_forms(request, year):
     forms = AwardForm.objects.filter(province=province, year=year)
     context = {"province": province, "year": year, "forms": forms, "form": form}
     return render(request, "reviews/award_forms.html", context)
+
+
+@login_required
+def election(request, pk, year):
+    """Record next year's chair and vice-chair as the year-end meeting elected them."""
+    term = access.get_term(request.user, pk, year, for_edit=True)
+    candidates = services.election_candidates(term)
+    current = getattr(term, "election", None)
+    initial = (
+        {
+            "chair": current.chair,
+            "vice_chair": current.vice_chair,
+            "method": current.method,
+            "chair_votes": current.chair_votes,
+            "vice_chair_votes": current.vice_chair_votes,
+            "reference": current.reference,
+        }
+        if current
+        else {"method": Election.Method.BALLOT}
+    )
+    units = Unit.objects.filter(pk__in=[u.pk for u in candidates]).order_by("name")
+    form = ElectionForm(request.POST or None, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(form, lambda: services.election_record(actor=request.user, term=term, **form.cleaned_data))
+        if done:
+            messages.success(request, _("Next year's chair and vice-chair are recorded."))
+            return redirect("reviews:ballot_home", pk=term.bloc_id, year=term.year)
+    title = _("Election of the chair and vice-chair for %(year)s") % {"year": term.year + 1}
+    back = reverse("reviews:ballot_home", args=[term.bloc_id, term.year])
+    return render(request, "blocs/form.html", {"form": form, "title": title, "back": back})

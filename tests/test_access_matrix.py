@@ -176,6 +176,7 @@ MATRIX = {
     "reviews:ballot_runoff": ("post", lambda c: {"pk": c.ballot.pk}, TERM_EDIT_POST),
     # Each board sets its own province's award forms.
     "reviews:award_forms": ("get", lambda c: {"year": 2022}, BOARD_ONLY),
+    "reviews:election": ("get", lambda c: {"pk": c.bloc.pk, "year": 2022}, TERM_EDIT),
 }
 
 
