@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from blocs.access import get_term_for_user
 from blocs.models import Term
-from reviews.models import Ballot, Evidence, Review, SelfAssessment
+from reviews.models import Ballot, Dossier, Evidence, Review, SelfAssessment
 
 
 def get_term(user, bloc_pk: int, year: int, *, for_edit: bool = False) -> Term:
@@ -132,3 +132,17 @@ def get_board_province(user, requested=None):
     if province is None:
         raise Http404(_("No such province."))
     return province
+
+
+def get_dossier(user, pk: int, *, for_edit: bool = False) -> Dossier:
+    """Return dossier *pk* with ``dossier.term.roles``, for whoever may see the bloc's year."""
+    dossier = Dossier.objects.filter(pk=pk).select_related("term").first()
+    if dossier is None:
+        raise Http404(_("No such dossier."))
+    dossier.term = get_term(user, dossier.term.bloc_id, dossier.term.year, for_edit=for_edit)
+    return dossier
+
+
+def require_board_for(dossier: Dossier) -> None:
+    if not dossier.term.roles.board:
+        raise PermissionDenied(_("Only the provincial board reviews the dossier."))

@@ -277,3 +277,42 @@ class ElectionForm(NFCMixin, forms.Form):
         if cleaned.get("chair") and cleaned.get("chair") == cleaned.get("vice_chair"):
             self.add_error("vice_chair", _("The chair and the vice-chair must be different units."))
         return cleaned
+
+
+class DossierForm(NFCMixin, forms.Form):
+    number = forms.CharField(label=_("Number of the cover request"), max_length=60, help_text=_("e.g. 05/TTr-KTĐVX"))
+    place = forms.CharField(label=_("Place"), max_length=100)
+    signed_on = date_field(_("Date"))
+    recipients = forms.CharField(
+        label=_("Recipients (Nơi nhận)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line, e.g. “- Ban Thi đua - Khen thưởng tỉnh;”"),
+    )
+
+
+class ReturnForm(NFCMixin, forms.Form):
+    comment = forms.CharField(
+        label=_("What the bloc should correct"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+
+class ProposalDecisionForm(NFCMixin, forms.Form):
+    decision = forms.ChoiceField(choices=[("pass", _("Pass")), ("cut", _("Cut"))], widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class DecisionForm(NFCMixin, forms.Form):
+    number = forms.CharField(
+        label=_("Decision number"), max_length=60, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+    date = date_field(_("Decision date"))
+    signer = forms.CharField(
+        label=_("Signed by"), max_length=150, widget=forms.TextInput(attrs={"class": "form-control"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].widget.attrs["class"] = "form-control"

@@ -143,6 +143,11 @@ class ReviewEvent(AppendOnly):
         VOTED = "voted", _("Ballot cast")
         BALLOT_CLOSED = "ballot_closed", _("Ballot counted")
         ELECTED = "elected", _("Next year's chair and vice-chair elected")
+        DOSSIER_SUBMITTED = "dossier_submitted", _("Dossier submitted to the board")
+        DOSSIER_RETURNED = "dossier_returned", _("Dossier returned by the board")
+        PROPOSAL_PASSED = "proposal_passed", _("Proposal passed by the board")
+        PROPOSAL_CUT = "proposal_cut", _("Proposal cut by the board")
+        DECIDED = "decided", _("Decision recorded")
         TABLE_FROZEN = "table_frozen", _("Scoring table frozen")
         OPENED = "opened", _("Self-assessment opened")
         SUBMITTED = "submitted", _("Self-assessment submitted")
@@ -484,3 +489,64 @@ class Election(models.Model):
 
     def __str__(self):
         return f"{self.term}: {self.chair} / {self.vice_chair}"
+
+
+# The bloc's dossier to the board, and the board's decisions -----------------------------------------
+
+
+class Dossier(models.Model):
+    """What the bloc sends the board after its year-end meeting: the cover request (tờ trình), the minutes
+    (biên bản) with the scores and the ballot, and the signed pledge; the board passes or cuts each proposal."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being prepared")
+        SUBMITTED = "submitted", _("Submitted to the board")
+        RETURNED = "returned", _("Returned by the board")
+        DECIDED = "decided", _("Decided")
+
+    term = models.OneToOneField(Term, on_delete=models.PROTECT, related_name="dossier")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    number = models.CharField(_("number of the cover request"), max_length=60, blank=True)
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    signed_on = models.DateField(_("date of the cover request"), null=True, blank=True)
+    recipients = models.TextField(_("recipients (Nơi nhận)"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    return_comment = models.TextField(_("the board's comment"), blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_signer = models.CharField(_("signed by"), max_length=150, blank=True)
+    minutes_pdf = models.FileField(storage=private_storage, upload_to="dossiers/", blank=True)
+    request_pdf = models.FileField(storage=private_storage, upload_to="dossiers/", blank=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+
+    def __str__(self):
+        return f"{self.term} – {self.get_status_display()}"
+
+
+class Proposal(models.Model):
+    """A unit the bloc proposes for an award form, as its ballot decided; the board passes or cuts it."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        PASSED = "passed", _("Passed")
+        CUT = "cut", _("Cut")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="proposals")
+    award_form = models.ForeignKey(AwardForm, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("blocs.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_name = models.CharField(_("unit"), max_length=255)
+    votes = models.PositiveSmallIntegerField(_("votes"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["dossier", "award_form__order", "-votes", "unit_name"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "award_form", "unit"], name="one_proposal_per_unit")]
+
+    def __str__(self):
+        return f"{self.unit_name} – {self.award_form.name}"

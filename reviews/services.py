@@ -35,10 +35,12 @@ from reviews.models import (
     Claim,
     Criterion,
     CriterionScore,
+    Dossier,
     Election,
     Evidence,
     Mark,
     Paper,
+    Proposal,
     Review,
     ReviewEvent,
     ReviewReminder,
@@ -880,3 +882,164 @@ def election_record(
             except RegistryError as error:
                 raise ReviewError(error.message) from error
     return election
+
+
+# The bloc's dossier and the board's decisions ------------------------------------------------
+
+
+def ballot_outcome(term: Term) -> tuple[list[dict], bool]:
+    """The units the ballot proposes, across its rounds, and whether a tie still waits for a further round."""
+    proposals, pending = [], False
+    for ballot in term.ballots.order_by("round"):
+        if ballot.status != Ballot.Status.CLOSED:
+            return proposals, True
+        count = ballot_count(ballot)
+        for form in count["forms"]:
+            for candidate in form["candidates"]:
+                if candidate.unit_id in form["passed"]:
+                    proposals.append(
+                        {
+                            "award_form": form["seat"].award_form,
+                            "unit_id": candidate.unit_id,
+                            "unit_name": candidate.unit_name,
+                            "votes": candidate.votes,
+                        }
+                    )
+        pending = any(form["tied"] for form in count["forms"]) and not Ballot.objects.filter(previous=ballot).exists()
+    return proposals, pending
+
+
+def dossier_missing(term: Term) -> list[str]:
+    """What the dossier still lacks before it can go to the board; empty when complete."""
+    from pledges.models import Pledge
+
+    missing = []
+    pledge = term.pledges.exclude(status=Pledge.Status.CANCELLED).first()
+    if pledge is None or pledge.status != Pledge.Status.COMPLETED or pledge.pdf_status != Pledge.PdfStatus.READY:
+        missing.append(_("the signed pledge (completed, with its PDF)"))
+    if not Review.objects.filter(term=term, status=Review.Status.CLOSED).exists():
+        missing.append(_("the closed year-end review"))
+    if not term.ballots.exists():
+        missing.append(_("the secret ballot"))
+    else:
+        _proposals, pending = ballot_outcome(term)
+        if pending:
+            missing.append(_("the count of every ballot round (a round is open or a tie waits for a further round)"))
+    if not Election.objects.filter(term=term).exists():
+        missing.append(_("the election of next year's chair and vice-chair"))
+    dossier = Dossier.objects.filter(term=term).first()
+    if dossier is None or not (dossier.number and dossier.signed_on and dossier.place and dossier.recipients.strip()):
+        missing.append(_("the cover request's number, place, date and recipients"))
+    return missing
+
+
+def dossier_prepare(*, actor, term: Term, number: str, place: str, signed_on, recipients: str) -> Dossier:
+    """Set the cover request's particulars (while the dossier is with the bloc)."""
+    with transaction.atomic():
+        dossier, _created = Dossier.objects.select_for_update().get_or_create(term=term)
+        if dossier.status not in (Dossier.Status.DRAFT, Dossier.Status.RETURNED):
+            raise ReviewError(_("The dossier is with the board: it no longer changes."))
+        dossier.number, dossier.place, dossier.signed_on = nfc(number).strip(), nfc(place).strip(), signed_on
+        dossier.recipients = nfc(recipients).strip()
+        dossier.save()
+    return dossier
+
+
+def dossier_submit(*, actor, term: Term) -> Dossier:
+    """Send the dossier to the board: the proposals from the ballot, and the minutes and the cover request
+    rendered as PDFs. Refused, saying what is missing, until every part is there."""
+    missing = dossier_missing(term)
+    if missing:
+        raise ReviewError(_("The dossier is missing: %(parts)s.") % {"parts": "; ".join(missing)})
+    from reviews import documents  # WeasyPrint: loaded only when there is something to render
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().select_related("term__bloc__province").get(term=term)
+        if dossier.status not in (Dossier.Status.DRAFT, Dossier.Status.RETURNED):
+            raise ReviewError(_("The dossier has been submitted already."))
+        proposals, _pending = ballot_outcome(term)
+        dossier.proposals.all().delete()
+        Proposal.objects.bulk_create(
+            Proposal(
+                dossier=dossier,
+                award_form=p["award_form"],
+                unit_id=p["unit_id"],
+                unit_name=p["unit_name"],
+                votes=p["votes"],
+            )
+            for p in proposals
+        )
+        names = []
+        for field, render in (("minutes_pdf", documents.render_minutes), ("request_pdf", documents.render_request)):
+            data = render(dossier)
+            getattr(dossier, field).save(f"{secrets.token_hex(12)}.pdf", ContentFile(data), save=False)
+            names.append(getattr(dossier, field).name)
+        dossier.status, dossier.submitted_at, dossier.return_comment = Dossier.Status.SUBMITTED, clock.now(), ""
+        try:
+            dossier.save()
+        except Exception:
+            for name in names:
+                dossier.minutes_pdf.storage.delete(name)
+            raise
+        _event(term, ReviewEvent.Kind.DOSSIER_SUBMITTED, actor=actor, proposals=len(proposals))
+    return dossier
+
+
+def _board_dossier(dossier: Dossier, *statuses) -> Dossier:
+    dossier = Dossier.objects.select_for_update().select_related("term").get(pk=dossier.pk)
+    if dossier.status not in statuses:
+        raise ReviewError(_("The dossier is not under the board's review."))
+    return dossier
+
+
+def dossier_return(*, actor, dossier: Dossier, comment: str) -> Dossier:
+    """The board returns the dossier to the bloc with a comment (what to correct)."""
+    comment = nfc(comment).strip()
+    if not comment:
+        raise ReviewError(_("Say what the bloc should correct."), field="comment")
+    with transaction.atomic():
+        dossier = _board_dossier(dossier, Dossier.Status.SUBMITTED)
+        dossier.status, dossier.return_comment = Dossier.Status.RETURNED, comment
+        dossier.save(update_fields=["status", "return_comment"])
+        _event(dossier.term, ReviewEvent.Kind.DOSSIER_RETURNED, actor=actor, comment=comment)
+    return dossier
+
+
+def proposal_decide(*, actor, proposal: Proposal, passed: bool, reason: str = "") -> Proposal:
+    """The board passes or cuts one proposal; a cut needs its reason."""
+    reason = nfc(reason).strip()
+    if not passed and not reason:
+        raise ReviewError(_("Give the reason for cutting the proposal."), field="reason")
+    with transaction.atomic():
+        _board_dossier(proposal.dossier, Dossier.Status.SUBMITTED)
+        proposal = (
+            Proposal.objects.select_for_update().select_related("award_form", "dossier__term").get(pk=proposal.pk)
+        )
+        proposal.status = Proposal.Status.PASSED if passed else Proposal.Status.CUT
+        proposal.reason = reason
+        proposal.save(update_fields=["status", "reason"])
+        _event(
+            proposal.dossier.term,
+            ReviewEvent.Kind.PROPOSAL_PASSED if passed else ReviewEvent.Kind.PROPOSAL_CUT,
+            actor=actor,
+            unit=proposal.unit_name,
+            award=proposal.award_form.name,
+            reason=reason,
+        )
+    return proposal
+
+
+def dossier_decide(*, actor, dossier: Dossier, number: str, date, signer: str) -> Dossier:
+    """Record the decision (number, date, signer) once every proposal is passed or cut."""
+    number, signer = nfc(number).strip(), nfc(signer).strip()
+    if not number or not signer or date is None:
+        raise ReviewError(_("The decision needs its number, date and signer."))
+    with transaction.atomic():
+        dossier = _board_dossier(dossier, Dossier.Status.SUBMITTED)
+        waiting = dossier.proposals.filter(status=Proposal.Status.PROPOSED).count()
+        if waiting:
+            raise ReviewError(_("%(count)s proposals are neither passed nor cut yet.") % {"count": waiting})
+        dossier.status = Dossier.Status.DECIDED
+        dossier.decision_number, dossier.decision_date, dossier.decision_signer = number, date, signer
+        dossier.save(update_fields=["status", "decision_number", "decision_date", "decision_signer"])
+        _event(dossier.term, ReviewEvent.Kind.DECIDED, actor=actor, number=number, date=date.isoformat(), signer=signer)
+    return dossier

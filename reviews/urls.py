@@ -31,4 +31,12 @@ urlpatterns = [
     path("ballots/<id:pk>/runoff/", views.ballot_runoff, name="ballot_runoff"),
     path("awards/<year:year>/", views.award_forms, name="award_forms"),
     path("<id:pk>/<year:year>/election/", views.election, name="election"),
+    # The dossier to the board, and the board's review of it.
+    path("<id:pk>/<year:year>/dossier/", views.dossier_prepare, name="dossier_prepare"),
+    path("dossiers/<id:pk>/", views.dossier_detail, name="dossier"),
+    path("dossiers/<id:pk>/submit/", views.dossier_submit, name="dossier_submit"),
+    path("dossiers/<id:pk>/return/", views.dossier_return, name="dossier_return"),
+    path("dossiers/<id:pk>/proposals/<id:proposal_pk>/", views.proposal_decide, name="proposal_decide"),
+    path("dossiers/<id:pk>/decide/", views.dossier_decide, name="dossier_decide"),
+    path("dossiers/<id:pk>/<slug:part>.pdf", views.dossier_pdf, name="dossier_pdf"),
 ]

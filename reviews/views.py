@@ -19,9 +19,13 @@ from reviews.forms import (
     AssessmentForm,
     AwardFormForm,
     BallotOpenForm,
+    DecisionForm,
+    DossierForm,
     ElectionForm,
     EvidenceForm,
+    ProposalDecisionForm,
     QuotaForm,
+    ReturnForm,
     ReviewOpenForm,
     TableImportForm,
     VoteForm,
@@ -31,6 +35,7 @@ from reviews.models import (
     Ballot,
     Criterion,
     CriterionScore,
+    Dossier,
     Election,
     Review,
     ReviewEvent,
@@ -399,6 +404,7 @@ def ballot_home(request, pk, year):
         ],
         "open_form": BallotOpenForm(bands=_bands(term)) if term.roles.can_edit and not ballots else None,
         "election": Election.objects.filter(term=term).select_related("chair", "vice_chair").first(),
+        "dossier": Dossier.objects.filter(term=term).first(),
     }
     return render(request, "reviews/ballot_home.html", context)
 
@@ -550,3 +556,156 @@ def election(request, pk, year):
     title = _("Election of the chair and vice-chair for %(year)s") % {"year": term.year + 1}
     back = reverse("reviews:ballot_home", args=[term.bloc_id, term.year])
     return render(request, "blocs/form.html", {"form": form, "title": title, "back": back})
+
+
+# The dossier and the board's review of it ------------------------------------------------------
+
+
+@login_required
+def dossier_prepare(request, pk, year):
+    """The chair's officer sets the cover request's particulars; the dossier page then shows what is missing."""
+    term = access.get_term(request.user, pk, year, for_edit=True)
+    current = Dossier.objects.filter(term=term).first()
+    initial = (
+        {
+            "number": current.number,
+            "place": current.place,
+            "signed_on": current.signed_on,
+            "recipients": current.recipients,
+        }
+        if current
+        else {
+            "place": term.bloc.province.name,
+            "recipients": "- Ban Thi đua - Khen thưởng tỉnh;\n- Các đơn vị thành viên;\n- Lưu: VT.",
+        }
+    )
+    form = DossierForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        dossier = run_service(
+            form, lambda: services.dossier_prepare(actor=request.user, term=term, **form.cleaned_data)
+        )
+        if dossier:
+            messages.success(request, _("Saved."))
+            return redirect("reviews:dossier", pk=dossier.pk)
+    title = _("Dossier to the board, %(year)s") % {"year": term.year}
+    back = reverse("reviews:ballot_home", args=[term.bloc_id, term.year])
+    return render(request, "blocs/form.html", {"form": form, "title": title, "back": back})
+
+
+@login_required
+def dossier_detail(request, pk):
+    """The dossier: its parts, its proposals, and the board's review (pass or cut each, return, decide)."""
+    dossier = access.get_dossier(request.user, pk)
+    term = dossier.term
+    proposals = list(dossier.proposals.select_related("award_form"))
+    events = ReviewEvent.objects.filter(
+        term=term,
+        kind__in=[
+            ReviewEvent.Kind.DOSSIER_SUBMITTED,
+            ReviewEvent.Kind.DOSSIER_RETURNED,
+            ReviewEvent.Kind.PROPOSAL_PASSED,
+            ReviewEvent.Kind.PROPOSAL_CUT,
+            ReviewEvent.Kind.DECIDED,
+        ],
+    ).select_related("actor")
+    context = {
+        "dossier": dossier,
+        "term": term,
+        "roles": term.roles,
+        "proposals": proposals,
+        "missing": services.dossier_missing(term) if dossier.status in ("draft", "returned") else [],
+        "events": list(events.order_by("-created_at", "-id")),
+        "return_form": ReturnForm(),
+        "decision_form": DecisionForm(),
+        "passed": sum(1 for p in proposals if p.status == "passed"),
+        "cut": sum(1 for p in proposals if p.status == "cut"),
+    }
+    return render(request, "reviews/dossier.html", context)
+
+
+@require_POST
+@login_required
+def dossier_submit(request, pk):
+    dossier = access.get_dossier(request.user, pk, for_edit=True)
+    try:
+        services.dossier_submit(actor=request.user, term=dossier.term)
+    except services.ReviewError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The dossier has been submitted to the board."))
+    return redirect("reviews:dossier", pk=dossier.pk)
+
+
+@require_POST
+@login_required
+def dossier_return(request, pk):
+    dossier = access.get_dossier(request.user, pk)
+    access.require_board_for(dossier)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.dossier_return(actor=request.user, dossier=dossier, comment=form.cleaned_data["comment"])
+        except services.ReviewError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The dossier has been returned to the bloc."))
+    else:
+        messages.error(request, _("Say what the bloc should correct."))
+    return redirect("reviews:dossier", pk=dossier.pk)
+
+
+@require_POST
+@login_required
+def proposal_decide(request, pk, proposal_pk):
+    dossier = access.get_dossier(request.user, pk)
+    access.require_board_for(dossier)
+    proposal = dossier.proposals.filter(pk=proposal_pk).first()
+    if proposal is None:
+        raise Http404(_("No such proposal."))
+    form = ProposalDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to pass or to cut the proposal."))
+    else:
+        try:
+            services.proposal_decide(
+                actor=request.user,
+                proposal=proposal,
+                passed=form.cleaned_data["decision"] == "pass",
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ReviewError as error:
+            messages.error(request, f"{proposal.unit_name}: {error.message}")
+    return redirect(reverse("reviews:dossier", args=[dossier.pk]) + "#proposals")
+
+
+@require_POST
+@login_required
+def dossier_decide(request, pk):
+    dossier = access.get_dossier(request.user, pk)
+    access.require_board_for(dossier)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The decision needs its number, date (dd/mm/yyyy) and signer."))
+    else:
+        try:
+            services.dossier_decide(actor=request.user, dossier=dossier, **form.cleaned_data)
+        except services.ReviewError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The decision is recorded."))
+    return redirect("reviews:dossier", pk=dossier.pk)
+
+
+@login_required
+def dossier_pdf(request, pk, part):
+    dossier = access.get_dossier(request.user, pk)
+    field = {"minutes": dossier.minutes_pdf, "request": dossier.request_pdf}.get(part)
+    if not field:
+        raise Http404(_("No such file."))
+    name = {"minutes": "Bien-ban", "request": "To-trinh"}[part]
+    response = FileResponse(
+        field.open("rb"), content_type="application/pdf", filename=f"{name}-{dossier.term.year}.pdf"
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

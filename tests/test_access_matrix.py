@@ -16,6 +16,7 @@ from django.urls.resolvers import URLPattern, URLResolver
 from blocs import services as bloc_services
 from pledges import services as pledge_services
 from reviews import services as review_services
+from reviews.models import Proposal
 from tests.pledges.conftest import drawn_png, sign
 
 ROLES = [
@@ -49,6 +50,7 @@ TERM_EDIT_POST = row(302, 302, 302, 404, 302, 403, 403, 403, 404)
 RANKING_OPEN = row(302, 200, 200, 404, 200, 403, 403, 403, 404)
 OWN_ASSESSMENT = row(302, 200, 200, 404, 200, 404, 200, 200, 404)
 OWN_UNIT_POST = row(302, 403, 403, 404, 403, 404, 302, 302, 404)
+BOARD_POST = row(302, 302, 302, 404, 403, 403, 403, 403, 404)
 
 # name: (method, kwargs builder, expected statuses)
 MATRIX = {
@@ -177,6 +179,14 @@ MATRIX = {
     # Each board sets its own province's award forms.
     "reviews:award_forms": ("get", lambda c: {"year": 2022}, BOARD_ONLY),
     "reviews:election": ("get", lambda c: {"pk": c.bloc.pk, "year": 2022}, TERM_EDIT),
+    # The 2022 dossier, being prepared (its pass/cut/decide answer the board with a message, as it is not submitted).
+    "reviews:dossier_prepare": ("get", lambda c: {"pk": c.bloc.pk, "year": 2022}, TERM_EDIT),
+    "reviews:dossier": ("get", lambda c: {"pk": c.dossier.pk}, BLOC_READ),
+    "reviews:dossier_submit": ("post", lambda c: {"pk": c.dossier.pk}, TERM_EDIT_POST),
+    "reviews:dossier_return": ("post", lambda c: {"pk": c.dossier.pk}, BOARD_POST),
+    "reviews:proposal_decide": ("post", lambda c: {"pk": c.dossier.pk, "proposal_pk": c.proposal.pk}, BOARD_POST),
+    "reviews:dossier_decide": ("post", lambda c: {"pk": c.dossier.pk}, BOARD_POST),
+    "reviews:dossier_pdf": ("get", lambda c: {"pk": c.dossier.pk, "part": "minutes"}, BLOC_READ),
 }
 
 
@@ -227,6 +237,22 @@ def world(cast):
         actor=cast.board, province=cast.province, year=2022, code="co", name="Cờ thi đua", default_quota=1
     )
     cast.ballot = review_services.ballot_open(actor=cast.board, term=cast.term)
+    cast.dossier = review_services.dossier_prepare(
+        actor=cast.board,
+        term=cast.term,
+        number="05/TTr",
+        place="Nam Định",
+        signed_on=datetime.date(2022, 12, 28),
+        recipients="- Ban TĐKT tỉnh;",
+    )
+    cast.dossier.minutes_pdf.save("bien-ban.pdf", ContentFile(b"%PDF-1.4\n%%EOF"))
+    cast.proposal = Proposal.objects.create(
+        dossier=cast.dossier,
+        award_form=cast.ballot.seats.get().award_form,
+        unit=cast.member_unit,
+        unit_name=cast.member_unit.name,
+        votes=3,
+    )
     return cast
 
 
