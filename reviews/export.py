@@ -88,3 +88,100 @@ def ranking_workbook(*, term, review, table, rows) -> bytes:
 
 def _points(value: Decimal) -> str:
     return f"{value:.0f}" if value == value.to_integral_value() else f"{value:.1f}"
+
+
+def _sheet(book, title: str, headers: list[str], rows: list[list], widths: list[int]):
+    sheet = book.create_sheet(cell_text(title)[:31])
+    for column, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=1, column=column, value=cell_text(header))
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE7F3")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = BOX
+    for r, values in enumerate(rows, start=2):
+        for column, value in enumerate(values, start=1):
+            if isinstance(value, Decimal):
+                value = float(value)
+            elif isinstance(value, str):
+                value = cell_text(value)
+            cell = sheet.cell(row=r, column=column, value=value)
+            cell.border = BOX
+            if isinstance(value, float):
+                cell.number_format = POINTS
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    return sheet
+
+
+def year_workbook(*, province_ids, year: int) -> bytes:
+    """The year's results (every closed review's ranking) and proposals (with the board's decisions) of the
+    provinces' blocs, for the board's Excel work."""
+    from reviews import services
+    from reviews.models import Proposal, Review
+
+    reviews = (
+        Review.objects.filter(term__year=year, term__bloc__province_id__in=province_ids, status=Review.Status.CLOSED)
+        .select_related("term__bloc")
+        .order_by("term__bloc__name")
+    )
+    results = []
+    for review in reviews:
+        for row in services.results(review):
+            result = row["result"]
+            rank = f"{row['rank']}=" if row["tied"] else row["rank"]
+            results.append(
+                [
+                    review.term.bloc.name,
+                    row["assessment"].unit_name,
+                    result.base,
+                    result.bonus_counted,
+                    result.penalty_counted,
+                    result.total,
+                    result.band or "—",
+                    rank,
+                ]
+            )
+    proposals = [
+        [
+            p.dossier.term.bloc.name,
+            p.award_form.name,
+            p.unit_name,
+            p.votes,
+            p.get_status_display(),
+            p.reason,
+            p.dossier.decision_number,
+        ]
+        for p in Proposal.objects.filter(
+            dossier__term__year=year, dossier__term__bloc__province_id__in=province_ids
+        ).select_related("dossier__term__bloc", "award_form")
+    ]
+    book = Workbook()
+    book.remove(book.active)
+    _sheet(
+        book,
+        _("Results %(year)s") % {"year": year},
+        [
+            _("Bloc"),
+            _("Unit"),
+            _("Base"),
+            _("Bonus (counted)"),
+            _("Penalty (counted)"),
+            _("Total"),
+            _("Band"),
+            _("Rank"),
+        ],
+        results,
+        [40, 45, 10, 10, 10, 10, 16, 8],
+    )
+    _sheet(
+        book,
+        _("Proposals %(year)s") % {"year": year},
+        [_("Bloc"), _("Award form"), _("Unit"), _("Votes"), _("Board"), _("Reason"), _("Decision")],
+        proposals,
+        [40, 35, 45, 8, 14, 40, 18],
+    )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

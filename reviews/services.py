@@ -952,6 +952,7 @@ def dossier_submit(*, actor, term: Term) -> Dossier:
     if missing:
         raise ReviewError(_("The dossier is missing: %(parts)s.") % {"parts": "; ".join(missing)})
     from reviews import documents  # WeasyPrint: loaded only when there is something to render
+
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().select_related("term__bloc__province").get(term=term)
         if dossier.status not in (Dossier.Status.DRAFT, Dossier.Status.RETURNED):

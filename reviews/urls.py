@@ -30,6 +30,7 @@ urlpatterns = [
     path("ballots/<id:pk>/close/", views.ballot_close, name="ballot_close"),
     path("ballots/<id:pk>/runoff/", views.ballot_runoff, name="ballot_runoff"),
     path("awards/<year:year>/", views.award_forms, name="award_forms"),
+    path("results/<year:year>.xlsx", views.year_xlsx, name="year_xlsx"),
     path("<id:pk>/<year:year>/election/", views.election, name="election"),
     # The dossier to the board, and the board's review of it.
     path("<id:pk>/<year:year>/dossier/", views.dossier_prepare, name="dossier_prepare"),

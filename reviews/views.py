@@ -709,3 +709,15 @@ def dossier_pdf(request, pk, part):
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def year_xlsx(request, year):
+    """The board's export of the year: results and proposals of every bloc of its province(s)."""
+    from blocs.access import board_province_ids, require_board
+
+    require_board(request.user)
+    data = export.year_workbook(province_ids=board_province_ids(request.user), year=year)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="ket-qua-thi-dua-{year}.xlsx"'
+    return response

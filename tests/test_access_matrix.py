@@ -178,6 +178,7 @@ MATRIX = {
     "reviews:ballot_runoff": ("post", lambda c: {"pk": c.ballot.pk}, TERM_EDIT_POST),
     # Each board sets its own province's award forms.
     "reviews:award_forms": ("get", lambda c: {"year": 2022}, BOARD_ONLY),
+    "reviews:year_xlsx": ("get", lambda c: {"year": 2022}, BOARD_ONLY),
     "reviews:election": ("get", lambda c: {"pk": c.bloc.pk, "year": 2022}, TERM_EDIT),
     # The 2022 dossier, being prepared (its pass/cut/decide answer the board with a message, as it is not submitted).
     "reviews:dossier_prepare": ("get", lambda c: {"pk": c.bloc.pk, "year": 2022}, TERM_EDIT),
