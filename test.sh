@@ -28,12 +28,23 @@ pg_port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.
   -o "-h 127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null || {
   cat "$pg_dir/server.log"; exit 1; }
 
+# The two runs are independent (their own databases, their own temporary files): run them side by
+# side on the machine's cores, then show each one's output in turn.
+logs=$(mktemp -d)
+DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/emulation" .venv/bin/pytest -q -p no:cacheprovider \
+  >"$logs/postgresql.log" 2>&1 &
+pg_run=$!
+env -u DATABASE_URL .venv/bin/pytest -q -p no:cacheprovider -m "not postgres and not browser and not pdf" \
+  >"$logs/sqlite.log" 2>&1 &
+sqlite_run=$!
 status=0
+wait $pg_run || status=1
+wait $sqlite_run || status=1
 echo "== PostgreSQL (all tests)"
-DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/emulation" .venv/bin/pytest -q -p no:cacheprovider || status=1
-
+cat "$logs/postgresql.log"
 echo "== SQLite (without postgres, browser and pdf tests)"
-env -u DATABASE_URL .venv/bin/pytest -q -p no:cacheprovider -m "not postgres and not browser and not pdf" || status=1
+cat "$logs/sqlite.log"
+rm -rf "$logs"
 
 echo "== ruff"
 .venv/bin/ruff check . || status=1
