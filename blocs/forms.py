@@ -181,3 +181,19 @@ class SealForm(forms.Form):
         if upload.size > images.MAX_SIGNATURE_BYTES:
             raise forms.ValidationError(_("The image is too large (at most 512 KB)."))
         return images.clean_signature_png(upload.read())
+
+
+class ImportForm(ProvinceChoiceMixin, forms.Form):
+    document = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        help_text=_("At most 5 MB; start from the template."),
+    )
+    field_order = ["province", "document"]
+
+    def clean_document(self) -> bytes:
+        from blocs.importer import MAX_FILE_BYTES
+
+        upload = self.cleaned_data["document"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is too large (at most 5 MB)."))
+        return upload.read()

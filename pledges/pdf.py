@@ -154,24 +154,25 @@ def audit_json(pledge: Pledge) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def html_to_pdf(html: str, attachment: str) -> bytes:
-    """Render *html* as PDF/A-3 with *attachment* embedded. Pure: no database."""
-    stylesheets = [
-        CSS(filename=str(STATIC / "document.css")),
-        CSS(filename=str(STATIC / "pdf.css")),
-        CSS(string=font_faces()),
-    ]
+def html_to_pdf(
+    html: str,
+    attachment: str,
+    *,
+    name: str = "nhat-ky-ky-ket.json",
+    description: str = "Nhật ký ký kết (audit trail)",
+    stylesheets: tuple[str, ...] = (),
+) -> bytes:
+    """Render *html* as PDF/A-3 with *attachment* embedded as the JSON file *name*. Pure: no database.
+
+    Every document gets the official layout (``document.css``, ``pdf.css``) and the embedded
+    fonts; *stylesheets* names further files in ``static/css``, loaded after them.
+    """
+    sheets = [CSS(filename=str(STATIC / sheet)) for sheet in ("document.css", "pdf.css", *stylesheets)]
+    sheets.append(CSS(string=font_faces()))
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=stylesheets,
+        stylesheets=sheets,
         pdf_variant="pdf/a-3b",
-        attachments=[
-            Attachment(
-                string=attachment,
-                name="nhat-ky-ky-ket.json",
-                description="Nhật ký ký kết (audit trail)",
-                relationship="Data",
-            )
-        ],
+        attachments=[Attachment(string=attachment, name=name, description=description, relationship="Data")],
     )
 
 

@@ -12,9 +12,12 @@ from reviews.models import (
     Claim,
     Criterion,
     CriterionScore,
+    Dossier,
+    Election,
     Evidence,
     Mark,
     Paper,
+    Proposal,
     Review,
     ReviewEvent,
     ReviewReminder,
@@ -193,3 +196,28 @@ class PaperAdmin(StateByServicesAdmin):
 class MarkAdmin(StateByServicesAdmin):
     list_display = ["id", "candidate"]
     list_select_related = ["candidate__seat__award_form"]
+
+
+@admin.register(Election)
+class ElectionAdmin(StateByServicesAdmin):
+    list_display = ["term", "chair", "vice_chair", "method", "reference"]
+    list_select_related = ["term__bloc", "chair", "vice_chair"]
+
+
+class ProposalInline(ReadOnlyInline):
+    model = Proposal
+
+
+@admin.register(Dossier)
+class DossierAdmin(StateByServicesAdmin):
+    list_display = ["term", "status", "number", "submitted_at", "decision_number"]
+    list_select_related = ["term__bloc"]
+    list_filter = ["status"]
+    inlines = [ProposalInline]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(StateByServicesAdmin):
+    list_display = ["unit_name", "award_form", "votes", "status", "dossier"]
+    list_select_related = ["award_form", "dossier__term__bloc"]
+    list_filter = ["status"]

@@ -1,8 +1,11 @@
-"""The demo bloc's 2022 year-end review, built through the services with 2022 dates.
+"""The demo bloc's 2022 year-end review and its ballot on award proposals, built through the services with 2022 dates.
 
 Deterministic data chosen to show what the review pages must handle: adjusted scores with
 reasons, bonus and penalty claims, a tie (two units share rank 2, so rank 3 is skipped),
 and a unit with a total above 90 kept out of "Xuất sắc" by one criterion below its floor.
+The ballot shows what the ballot pages must handle: two flags, a unit chosen on papers for
+a form it cannot take, a tie at the edge of the certificates' quota, and a further round
+with an empty paper.
 """
 
 import datetime
@@ -14,7 +17,7 @@ from accounts.models import User
 from blocs.models import Term
 from pledges import clock
 from reviews import services
-from reviews.models import Review, ScoringTable
+from reviews.models import Ballot, Review, ScoringTable
 
 VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -324,3 +327,136 @@ def seed_review_2022(*, term: Term, officer: User) -> Review:
             moment += datetime.timedelta(minutes=12)
     with clock.fixed_at(at(27, 11, 30)):
         return services.review_close(actor=officer, review=review)
+
+
+# The ballot (bỏ phiếu kín) at the same year-end meeting, after the review closed. Candidates are the
+# seven members reaching "Tốt" (Đài PT-TH, "Khá", is none); 5 of the 8 heads' votes pass a unit.
+FLAG, MERIT = "co-thi-dua", "bang-khen"
+AWARD_FORMS = (  # code, name, default quota per bloc, in the province's order (higher awards first)
+    (FLAG, "Cờ thi đua của UBND tỉnh", 1),
+    (MERIT, "Bằng khen của Chủ tịch UBND tỉnh", 4),
+)
+FLAGS_FOR_THE_BLOC = 2  # a large bloc: 8 units, and 2 flags for 2021 too (DOMAIN.md)
+
+# The papers (unit codes by award form), cast one each by the heads in the bloc's order; the database
+# keeps no link from a paper to its head. Counted:
+# flags: YT 7, GDĐT 6 pass (KHCN 2, TT&TT 1);
+# certificates: VH&TT 7, KHCN 6, TT&TT 6 pass; LĐ-TB&XH 5 and BDT 5 tie for the fourth seat;
+# GDĐT's 1 counts for nothing, as GDĐT takes a flag and a unit takes one form at most.
+PAPERS_ROUND_1 = (
+    {FLAG: ("YT", "GDDT"), MERIT: ("KHCN", "TTTT", "VHTT", "LDTBXH")},
+    {FLAG: ("YT", "GDDT"), MERIT: ("KHCN", "TTTT", "VHTT", "BDT")},
+    {FLAG: ("YT", "GDDT"), MERIT: ("KHCN", "TTTT", "LDTBXH", "BDT")},
+    {FLAG: ("YT", "GDDT"), MERIT: ("KHCN", "VHTT", "LDTBXH", "BDT")},
+    {FLAG: ("YT", "KHCN"), MERIT: ("TTTT", "VHTT", "LDTBXH", "BDT")},
+    {FLAG: ("GDDT", "KHCN"), MERIT: ("TTTT", "VHTT", "LDTBXH", "BDT")},
+    {FLAG: ("YT", "GDDT"), MERIT: ("KHCN", "TTTT", "VHTT")},
+    {FLAG: ("YT", "TTTT"), MERIT: ("KHCN", "VHTT", "GDDT")},
+)
+# Round 2, the fourth certificate between the tied two: LĐ-TB&XH 5 passes, BDT 2, one empty paper.
+PAPERS_ROUND_2 = (
+    {MERIT: ("LDTBXH",)},
+    {MERIT: ("BDT",)},
+    {MERIT: ("LDTBXH",)},
+    {},
+    {MERIT: ("LDTBXH",)},
+    {MERIT: ("LDTBXH",)},
+    {MERIT: ("BDT",)},
+    {MERIT: ("LDTBXH",)},
+)
+
+
+def seed_ballot_2022(*, term: Term, officer: User, board: User) -> Ballot:
+    """Hold *term*'s ballot on its award proposals on 27/12/2022, after the review closed; return the last round.
+
+    *board* is the province's board officer, who sets the award forms and the bloc's quota; *officer* is the
+    chair's officer, who opens, closes and counts. The review must be closed, and every member unit of
+    *term* needs one head with signing right and a key in ``UNITS``. Do nothing when *term* has a ballot.
+    """
+    last = term.ballots.order_by("-round").first()
+    if last is not None:
+        return last
+    province = term.bloc.province
+    with clock.fixed_at(at(2, 9)):  # the board's awards of the year, before the reviews open
+        forms = {
+            code: services.award_form_set(
+                actor=board, province=province, year=2022, code=code, name=name, default_quota=quota, order=order
+            )
+            for order, (code, name, quota) in enumerate(AWARD_FORMS, start=1)
+        }
+        services.award_quota_set(actor=board, term=term, award_form=forms[FLAG], quota=FLAGS_FOR_THE_BLOC)
+    members = [membership.unit for membership in term.memberships.filter(left_on__isnull=True).select_related("unit")]
+    by_unit = {user.unit_id: user for user in User.objects.filter(unit__in=members, can_sign=True)}
+    heads = [by_unit[unit.pk] for unit in members]
+
+    with clock.fixed_at(at(27, 14)):
+        ballot = services.ballot_open(actor=officer, term=term, min_band="Tốt")
+    _cast(ballot, heads, PAPERS_ROUND_1, start=at(27, 14, 5), every=datetime.timedelta(minutes=3))
+    with clock.fixed_at(at(27, 14, 40)):
+        ballot = services.ballot_close(actor=officer, ballot=ballot)
+    with clock.fixed_at(at(27, 14, 50)):
+        runoff = services.ballot_runoff(actor=officer, ballot=ballot)
+    _cast(runoff, heads, PAPERS_ROUND_2, start=at(27, 14, 55), every=datetime.timedelta(minutes=2))
+    with clock.fixed_at(at(27, 15, 20)):
+        return services.ballot_close(actor=officer, ballot=runoff)
+
+
+def _cast(ballot: Ballot, heads: list[User], papers: tuple, *, start: datetime.datetime, every: datetime.timedelta):
+    """Have *heads* cast *papers* (unit codes by award form code), one each, in order from *start*."""
+    candidates = {
+        (seat.award_form.code, candidate.unit.code): (seat.pk, candidate.pk)
+        for seat in ballot.seats.select_related("award_form").prefetch_related("candidates__unit")
+        for candidate in seat.candidates.all()
+    }
+    for number, (head, paper) in enumerate(zip(heads, papers, strict=True)):
+        choices = {}
+        for form, units in paper.items():
+            # A KeyError here is a paper naming a unit that is no candidate for the form.
+            for seat_pk, candidate_pk in (candidates[form, unit] for unit in units):
+                choices.setdefault(seat_pk, []).append(candidate_pk)
+        with clock.fixed_at(start + number * every):
+            services.vote_cast(actor=head, ballot=ballot, choices=choices)
+
+
+MINUTES_2022 = "Biên bản Hội nghị tổng kết công tác thi đua năm 2022 ngày 27/12/2022"
+
+
+def seed_dossier_2022(*, term: Term, officer: User, board: User) -> None:
+    """The 2023 chair and vice-chair elected at the meeting, then the dossier sent to the board, which has
+    passed one proposal so far (the rest wait for a newcomer to decide)."""
+    from pledges.models import Pledge
+    from pledges.services import pledge_pdf_produce
+    from reviews.models import Dossier, Election
+
+    # The dossier includes the signed pledge: produce its PDF now rather than after the seed's commit.
+    pledge_pdf_produce(term.pledges.get(status=Pledge.Status.COMPLETED).pk)
+
+    following = Term.objects.get(bloc_id=term.bloc_id, year=term.year + 1)
+    if not Election.objects.filter(term=term).exists():
+        with clock.fixed_at(at(27, 15, 30)):
+            # The meeting confirmed the rotation the 2023 term was rolled over with, by ballot.
+            services.election_record(
+                actor=officer,
+                term=term,
+                chair=following.chair,
+                vice_chair=following.vice_chair,
+                method="ballot",
+                reference=MINUTES_2022,
+                chair_votes=8,
+                vice_chair_votes=7,
+            )
+    if Dossier.objects.filter(term=term).exists():
+        return
+    with clock.fixed_at(at(28, 9, 0)):
+        services.dossier_prepare(
+            actor=officer,
+            term=term,
+            number="12/TTr-KTĐKHVHXH",
+            place="Nam Định",
+            signed_on=datetime.date(2022, 12, 28),
+            recipients="- Ban Thi đua - Khen thưởng tỉnh Nam Định;\n- Các đơn vị thành viên Khối;\n- Lưu: VT.",
+        )
+        dossier = services.dossier_submit(actor=officer, term=term)
+    flag = dossier.proposals.filter(award_form__code="co-thi-dua").order_by("-votes", "unit_name").first()
+    with clock.fixed_at(datetime.datetime(2023, 1, 10, 9, 0, tzinfo=VIETNAM)):
+        services.proposal_decide(actor=board, proposal=flag, passed=True)

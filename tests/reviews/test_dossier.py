@@ -130,7 +130,6 @@ def test_the_board_returns_the_dossier_with_a_comment(client, cast, submitted):
 
 
 def test_submit_with_every_part_renders_both_documents(cast, meeting, django_capture_on_commit_callbacks):
-    pytest.importorskip("reviews.documents")
     services.dossier_prepare(
         actor=cast.chair_officer,
         term=cast.term,

@@ -1,6 +1,6 @@
 """Create the demo: the seed article's bloc in Nam Định, its years 2022–2025 (the
-2022 pledge signed, the 2022 year-end review closed) with the 2025 reorganisation,
-the merger into Ninh Bình, and a second province.
+2022 pledge signed, the 2022 year-end review closed and its ballot on award proposals
+held) with the 2025 reorganisation, the merger into Ninh Bình, and a second province.
 
 Idempotent: a second run changes nothing and prints the accounts again.
 """
@@ -19,7 +19,7 @@ from blocs.models import Province, Term, Unit
 from pledges import clock
 from pledges import services as pledge_services
 from pledges.images import typed_signature_png
-from reviews.demo import seed_review_2022
+from reviews.demo import seed_ballot_2022, seed_dossier_2022, seed_review_2022
 from reviews.models import Review
 
 VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -169,9 +169,13 @@ class Command(BaseCommand):
 
         term_2022 = Term.objects.get(bloc=bloc, year=2022)
         self.pledge_2022(members=members, term=term_2022)
-        # Before the 2025 reorganisation: the year-end review needs the 2022 members and their users as they were.
+        # Before the 2025 reorganisation: the year-end review and its ballot need the 2022 members and their
+        # users as they were.
+        officer = User.objects.get(username="khcn.staff")
         if not Review.objects.filter(term=term_2022).exists():
-            seed_review_2022(term=term_2022, officer=User.objects.get(username="khcn.staff"))
+            seed_review_2022(term=term_2022, officer=officer)
+        seed_ballot_2022(term=term_2022, officer=officer, board=nd_board)
+        seed_dossier_2022(term=term_2022, officer=officer, board=nd_board)
 
         other = services.bloc_create(
             actor=nd_board, province=nd, kind="khoi", code="THNC", name="Khối các cơ quan Tổng hợp - Nội chính"
