@@ -97,6 +97,9 @@ MATRIX = {
     "blocs:unit_rename": ("get", lambda c: {"pk": c.member_unit.pk}, UNIT_PAGE),
     "blocs:unit_merge": ("get", lambda c: {"pk": c.member_unit.pk}, UNIT_PAGE),
     "blocs:unit_close": ("get", lambda c: {"pk": c.member_unit.pk}, UNIT_PAGE),
+    # Every board imports into its own province.
+    "blocs:import": ("get", lambda c: {}, BOARD_ONLY),
+    "blocs:import_template": ("get", lambda c: {}, BOARD_ONLY),
     "accounts:profile": ("get", lambda c: {}, EVERYONE),
     "accounts:saved_signature": ("get", lambda c: {}, row(302, 404, 404, 404, 404, 404, 404, 404, 404)),
     "pledges:create": ("get", lambda c: {"pk": c.bloc.pk, "year": 2022}, TERM_EDIT),

@@ -15,7 +15,6 @@ from accounts.models import User
 from blocs import importer
 from blocs import services as registry
 from blocs.models import Bloc, Event, Membership, RoleAssignment, Term, Unit
-from tests.blocs.import_access_rows import IMPORT_ROWS
 from tests.conftest import make_user
 
 # The documented format (docs/import-template.md), written out rather than taken from the importer.
@@ -582,30 +581,6 @@ def test_member_staff_cannot_post_an_import(client, cast):
     response = post(client, workbook(**GOOD), "import")
     assert response.status_code == 403
     assert not Unit.objects.filter(code="NV").exists()
-
-
-ROLES = [
-    "anonymous",
-    "superuser",
-    "board",
-    "other_board",
-    "chair_officer",
-    "vice_head",
-    "member_head",
-    "member_staff",
-    "outsider",
-]
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name", sorted(IMPORT_ROWS))
-def test_access_rows(client, cast, name, role):
-    """The rows handed to tests/test_access_matrix.py hold on the cast."""
-    method, kwargs, expected = IMPORT_ROWS[name]
-    if role != "anonymous":
-        client.force_login(getattr(cast, role))
-    response = getattr(client, method)(reverse(name, kwargs=kwargs(cast)))
-    assert response.status_code == expected[role], f"{name} as {role}"
 
 
 def test_make_user_accounts_count_as_taken(cast):

@@ -1,0 +1,180 @@
+"""A small season for the board: three blocs of Nam Định in 2022 at different stages, built through the services.
+
+- the cast's bloc (KH-VH-XH, a khối): pledge open since 20/03/2022 with a deadline of
+  15/04/2022 (so overdue today), signed by 2 of 4 on 30/03 and 01/04; self-assessment open,
+  1 of 4 submitted;
+- a cluster (cụm) of three districts: pledge completed on 05/04/2022; review closed with
+  totals 100, 85 and 72; dossier submitted with three proposals: a flag passed, a flag cut,
+  a certificate still waiting;
+- a bloc (khối Kinh tế - Tổng hợp) with members and nothing else yet.
+Cao Bằng's bloc (the cast's other province) has a 2022 term too: our board must never see it.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.utils import timezone
+
+from blocs import services as bloc_services
+from pledges import clock
+from pledges import services as pledge_services
+from reviews import services as review_services
+from reviews.models import Dossier, Proposal
+from tests.conftest import make_user
+from tests.pledges.conftest import sign
+from tests.reviews.conftest import EXAMPLE, LATER, fill
+
+
+def at(day: datetime.date, hour: int = 9) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(day.year, day.month, day.day, hour))
+
+
+def submit_dossier(*, actor, term, proposals: list[tuple]) -> Dossier:
+    """Prepare the dossier through the service, then submit it with *proposals* ``(award form, unit, votes)``.
+
+    ``review_services.dossier_submit`` needs the whole chain first (the sealed PDF of the
+    pledge, the counted ballot, the election, the rendered minutes and cover request),
+    which is slow and not what these tests are about; this does the two writes that
+    submitting makes, the same way: a conditional update of the status and the proposals
+    as the ballot decided. Passing and cutting then go through ``proposal_decide``.
+    """
+    dossier = review_services.dossier_prepare(
+        actor=actor,
+        term=term,
+        number="15/TTr-CTĐ",
+        place="Nam Định",
+        signed_on=datetime.date(2023, 1, 5),
+        recipients="Ban Thi đua - Khen thưởng tỉnh",
+    )
+    moved = Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.DRAFT).update(
+        status=Dossier.Status.SUBMITTED, submitted_at=timezone.now()
+    )
+    assert moved == 1
+    Proposal.objects.bulk_create(
+        Proposal(dossier=dossier, award_form=form, unit=unit, unit_name=unit.name, votes=votes)
+        for form, unit, votes in proposals
+    )
+    dossier.refresh_from_db()
+    return dossier
+
+
+@dataclass
+class Season:
+    cast: object
+    cluster: object
+    cluster_term: object
+    economy: object
+    economy_term: object
+    open_pledge: object
+    completed_pledge: object
+    review: object
+    closed_review: object
+    dossier: object
+    flag: object
+    certificate: object
+
+
+def cluster_of_districts(board, province, year=2022):
+    def unit(code, name):
+        return bloc_services.unit_create(actor=board, province=province, code=code, name=name, head_title="Chủ tịch")
+
+    units = [
+        unit("NH", "UBND huyện Nghĩa Hưng"),
+        unit("HH", "UBND huyện Hải Hậu"),
+        unit("GT", "UBND huyện Giao Thủy"),
+    ]
+    cluster = bloc_services.bloc_create(
+        actor=board, province=province, kind="cum", code="CUMNAM", name="Cụm thi đua các huyện phía Nam"
+    )
+    term = bloc_services.term_create(
+        actor=board, bloc=cluster, year=year, units=units, chair=units[0], vice_chair=units[1]
+    )
+    return cluster, term, units
+
+
+@pytest.fixture
+def season(cast) -> Season:
+    board = cast.board
+
+    # The cast's bloc: open, overdue, 2 of 4 signed; self-assessment 1 of 4.
+    with clock.fixed_at(at(datetime.date(2022, 3, 20))):
+        draft = pledge_services.pledge_create(
+            actor=board, term=cast.term, place="Nam Định", signing_date=datetime.date(2022, 3, 30), items=["Một"]
+        )
+        open_pledge = pledge_services.pledge_open(actor=board, pledge=draft, deadline=datetime.date(2022, 4, 15))
+    with clock.fixed_at(at(datetime.date(2022, 3, 30))):
+        sign(open_pledge, cast.member_head, token="a")
+    with clock.fixed_at(at(datetime.date(2022, 4, 1), hour=6)):  # 23:00 UTC on the 31st: it counts on 01/04
+        sign(open_pledge, cast.vice_head, token="b")
+    review_services.table_set(actor=board, term=cast.term, data=EXAMPLE)
+    review = review_services.review_open(actor=board, term=cast.term, deadline=LATER)
+    fill(review.assessments.get(unit=cast.member_unit), cast.member_staff, cast.member_head)
+
+    # The cluster: completed, closed, dossier with proposals.
+    cluster, cluster_term, units = cluster_of_districts(board, cast.province)
+    heads = [make_user(f"head_{unit.code.lower()}", unit=unit, can_sign=True) for unit in units]
+    with clock.fixed_at(at(datetime.date(2022, 3, 25))):
+        draft = pledge_services.pledge_create(
+            actor=board, term=cluster_term, place="Nam Định", signing_date=datetime.date(2022, 4, 1), items=["Một"]
+        )
+        completed = pledge_services.pledge_open(actor=board, pledge=draft, deadline=datetime.date(2022, 4, 30))
+    for head, day in zip(
+        heads, (datetime.date(2022, 3, 30), datetime.date(2022, 4, 2), datetime.date(2022, 4, 5)), strict=True
+    ):
+        with clock.fixed_at(at(day)):
+            sign(completed, head, token=head.username)
+    completed.refresh_from_db()
+    review_services.table_set(actor=board, term=cluster_term, data=EXAMPLE)
+    closed = review_services.review_open(actor=board, term=cluster_term, deadline=LATER)
+    for head, minus in zip(heads, ({}, {"I.1": 15}, {"I.1": 28}), strict=True):
+        fill(closed.assessments.get(unit=head.unit), head, head, minus=minus)
+    review_services.review_start(actor=board, review=closed)
+    closed = review_services.review_close(actor=board, review=closed)
+    flag = review_services.award_form_set(
+        actor=board, province=cast.province, year=2022, code="co", name="Cờ thi đua của UBND tỉnh", default_quota=1
+    )
+    certificate = review_services.award_form_set(
+        actor=board,
+        province=cast.province,
+        year=2022,
+        code="bk",
+        name="Bằng khen của Chủ tịch UBND tỉnh",
+        default_quota=3,
+        order=2,
+    )
+    dossier = submit_dossier(
+        actor=board,
+        term=cluster_term,
+        proposals=[(flag, units[0], 3), (flag, units[1], 2), (certificate, units[2], 3)],
+    )
+    review_services.proposal_decide(actor=board, proposal=dossier.proposals.get(unit=units[0]), passed=True)
+    review_services.proposal_decide(
+        actor=board, proposal=dossier.proposals.get(unit=units[1]), passed=False, reason="Vượt chỉ tiêu cờ của khối"
+    )
+
+    # A bloc with members and nothing else.
+    economy_units = [
+        bloc_services.unit_create(actor=board, province=cast.province, code=code, name=name, head_title="Giám đốc")
+        for code, name in (("CT", "Sở Công Thương"), ("XD", "Sở Xây dựng"))
+    ]
+    economy = bloc_services.bloc_create(
+        actor=board, province=cast.province, kind="khoi", code="KTTH", name="Khối Kinh tế - Tổng hợp"
+    )
+    economy_term = bloc_services.term_create(
+        actor=board, bloc=economy, year=2022, units=economy_units, chair=economy_units[0], vice_chair=economy_units[1]
+    )
+    return Season(
+        cast=cast,
+        cluster=cluster,
+        cluster_term=cluster_term,
+        economy=economy,
+        economy_term=economy_term,
+        open_pledge=open_pledge,
+        completed_pledge=completed,
+        review=review,
+        closed_review=closed,
+        dossier=dossier,
+        flag=flag,
+        certificate=certificate,
+    )

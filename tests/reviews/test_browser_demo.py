@@ -1,0 +1,63 @@
+"""The 2022 demo in Debian's headless Chromium: a member sees the ballot's count (never a paper), and the
+board walks to the bloc's dossier and passes a proposal."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from reviews.models import Dossier, Proposal
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
+PASSWORD = "GiaoUoc@2022"  # the demo's
+
+
+def log_in(page, base, username):
+    page.goto(base + reverse("accounts:login"))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(base + reverse("home"))
+
+
+@pytest.mark.browser
+def test_the_board_passes_a_proposal_of_the_2022_demo(live_server, transactional_db, end_server_sessions):
+    from playwright.sync_api import expect, sync_playwright
+
+    with open("/dev/null", "w") as quiet:
+        call_command("seed_demo", stdout=quiet)
+    dossier = Dossier.objects.get(term__year=2022, term__bloc__code="KHVHXH")
+    term = dossier.term
+    waiting = dossier.proposals.filter(status=Proposal.Status.PROPOSED).order_by("unit_name").first()
+    base = live_server.url
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+        # A member's head follows the year-end meeting: the ranking, then the ballot's count.
+        context = browser.new_context()
+        page = context.new_page()
+        log_in(page, base, "yt.head")
+        page.goto(base + reverse("blocs:term_detail", args=[term.bloc_id, 2022]))
+        page.click("#review-link a")
+        page.click(f"a[href='{reverse('reviews:ranking', args=[term.bloc_id, 2022])}']")
+        expect(page.locator("#ranking tbody tr")).to_have_count(8)
+        expect(page.locator("#ranking")).to_contain_text("đồng hạng")
+        page.goto(base + reverse("reviews:ballot_home", args=[term.bloc_id, 2022]))
+        page.click("#ballots a >> nth=0")
+        expect(page.locator("#count-co-thi-dua")).to_contain_text("Sở Y tế")
+        context.close()
+
+        # The board opens the dossier from the bloc's pages and passes a proposal.
+        context = browser.new_context()
+        page = context.new_page()
+        log_in(page, base, "bandtk.namdinh")
+        page.goto(base + reverse("reviews:ballot_home", args=[term.bloc_id, 2022]))
+        page.click(f"a[href='{reverse('reviews:dossier', args=[dossier.pk])}']")
+        expect(page.locator("#proposal-table")).to_contain_text(waiting.unit_name)
+        row = page.locator("#proposal-table tr", has_text=waiting.unit_name)
+        row.locator("input[value=pass] ~ button").click()
+        expect(page.locator("#proposal-table tr.table-success", has_text=waiting.unit_name)).to_be_visible()
+        context.close()
+        browser.close()
+
+    waiting.refresh_from_db()
+    assert waiting.status == Proposal.Status.PASSED
