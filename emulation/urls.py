@@ -13,5 +13,6 @@ urlpatterns = [
     path("pledges/", include("pledges.urls")),
     path("reviews/", include("reviews.urls")),
     path("verify/", include("pledges.verify_urls")),
+    path("board/", include("board.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -617,6 +617,7 @@ def dossier_detail(request, pk):
         "events": list(events.order_by("-created_at", "-id")),
         "return_form": ReturnForm(),
         "decision_form": DecisionForm(),
+        "pledge": term.pledges.filter(status="completed").first(),
         "passed": sum(1 for p in proposals if p.status == "passed"),
         "cut": sum(1 for p in proposals if p.status == "cut"),
     }

@@ -97,6 +97,9 @@ MATRIX = {
     "blocs:unit_rename": ("get", lambda c: {"pk": c.member_unit.pk}, UNIT_PAGE),
     "blocs:unit_merge": ("get", lambda c: {"pk": c.member_unit.pk}, UNIT_PAGE),
     "blocs:unit_close": ("get", lambda c: {"pk": c.member_unit.pk}, UNIT_PAGE),
+    # The board's overview of its province's blocs (each board its own).
+    "board:dashboard": ("get", lambda c: {"year": 2022}, BOARD_ONLY),
+    "board:index": ("get", lambda c: {}, row(302, 302, 302, 302, 403, 403, 403, 403, 403)),
     # Every board imports into its own province.
     "blocs:import": ("get", lambda c: {}, BOARD_ONLY),
     "blocs:import_template": ("get", lambda c: {}, BOARD_ONLY),

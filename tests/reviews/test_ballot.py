@@ -185,3 +185,18 @@ def test_every_member_voting_at_once_is_counted_once(transactional_db, cast, bal
     assert Voter.objects.filter(ballot=ballot).count() == Paper.objects.filter(ballot=ballot).count() == 4
     assert Mark.objects.filter(paper__ballot=ballot).count() == 4
     assert Membership.objects.filter(term=cast.term).count() == 4
+
+
+def test_secrecy_no_admin_view_shows_how_a_unit_voted(client, cast, ballot, heads):
+    services.vote_cast(actor=heads["member"], ballot=ballot, choices=pick(ballot, FLAG, cast.vice_unit))
+    client.force_login(cast.superuser)
+    voter_name = cast.member_unit.name
+    for name in ("paper", "mark"):
+        changelist = client.get(f"/admin/reviews/{name}/").content.decode()
+        assert voter_name not in changelist
+        for row in (Paper if name == "paper" else Mark).objects.all():
+            detail = client.get(f"/admin/reviews/{name}/{row.pk}/change/").content.decode()
+            assert voter_name not in detail
+    # The voters' list names the unit (that it voted is not secret), and nothing of its paper.
+    voters = client.get("/admin/reviews/voter/").content.decode()
+    assert voter_name in voters and str(Paper.objects.get().pk) not in voters
