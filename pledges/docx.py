@@ -6,6 +6,7 @@ signature block per member unit.
 """
 
 import io
+import re
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -15,12 +16,14 @@ from docx.shared import Cm, Mm, Pt
 from blocs.templatetags.vn import document_date
 
 FONT = "Times New Roman"
+# XML 1.0 refuses these: one pasted into a stored text would make the download a 500.
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _paragraph(container, text="", *, bold=False, italic=False, size=13, align=None, indent=False, space_after=6):
     paragraph = container.add_paragraph()
     if text:
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(XML_ILLEGAL.sub("", text))
         run.bold, run.italic, run.font.size, run.font.name = bold, italic, Pt(size), FONT
     if align is not None:
         paragraph.alignment = align

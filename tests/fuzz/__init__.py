@@ -1,0 +1,1 @@
+"""Helpers of tests/test_fuzz.py: form discovery, input strategies and a database fingerprint."""
