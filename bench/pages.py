@@ -192,15 +192,17 @@ def capture(out: Path, sample: int) -> None:
 class Gunicorn:
     def __init__(self, app: str, env: dict, workers: int):
         self.port = free_port()
+        self.log = tempfile.TemporaryFile()  # a file, not a pipe: a pipe nobody reads fills up and freezes the workers
         self.process = subprocess.Popen(
             [GUNICORN, app, "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), "--timeout", "60",
              "--backlog", "256"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                sys.exit(f"gunicorn {app} exited:\n{self.process.stderr.read().decode()}")
+                self.log.seek(0)
+                sys.exit(f"gunicorn {app} exited:\n{self.log.read().decode(errors='replace')}")
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
                 connection.request("GET", "/healthz")
