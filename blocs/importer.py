@@ -428,6 +428,17 @@ def _check(sheets: dict[str, list[_Row]], province: Province, report: Report) ->
     return plan
 
 
+def _check_new_code(code: str, number: int, seen: dict, existing: set, known: dict, problems: list, taken: str) -> None:
+    """Refuse a code met earlier in the file or already in the province (*taken*); remember a new one."""
+    if code in seen:
+        problems.append(_seen_before(code, seen[code]))
+    elif code in existing:
+        problems.append(taken % {"code": code})
+    if code:
+        seen.setdefault(code, number)
+        known.setdefault(code, None)
+
+
 def _check_units(rows, province, report, plan) -> dict[str, Unit | None]:
     """Return every unit code the other sheets may use: existing units, and None for the file's."""
     known: dict[str, Unit | None] = {u.code: u for u in Unit.objects.filter(province=province)}
@@ -437,13 +448,9 @@ def _check_units(rows, province, report, plan) -> dict[str, Unit | None]:
         problems: list[str] = []
         values = _fill(UNITS, row.values, problems, required=("code", "name", "head_title"))
         code = values["code"] = values["code"].upper()
-        if code in seen:
-            problems.append(_seen_before(code, seen[code]))
-        elif code in existing:
-            problems.append(_("A unit with code %(code)s exists in this province.") % {"code": code})
-        if code:
-            seen.setdefault(code, row.number)
-            known.setdefault(code, None)
+        _check_new_code(
+            code, row.number, seen, existing, known, problems, _("A unit with code %(code)s exists in this province.")
+        )
         for problem in problems:
             report.reject(UNITS, row.number, problem)
         if not problems:
@@ -466,13 +473,9 @@ def _check_blocs(rows, province, report, plan) -> dict[str, Bloc | None]:
                 % {"column": BLOCS.columns[2].header, "value": values["kind"]}
             )
         values["kind"] = kind
-        if code in seen:
-            problems.append(_seen_before(code, seen[code]))
-        elif code in existing:
-            problems.append(_("A bloc with code %(code)s exists in this province.") % {"code": code})
-        if code:
-            seen.setdefault(code, row.number)
-            known.setdefault(code, None)
+        _check_new_code(
+            code, row.number, seen, existing, known, problems, _("A bloc with code %(code)s exists in this province.")
+        )
         for problem in problems:
             report.reject(BLOCS, row.number, problem)
         if not problems:

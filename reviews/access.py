@@ -103,11 +103,7 @@ def get_evidence(user, pk: int) -> Evidence:
 
 def get_ballot(user, pk: int, *, for_edit: bool = False) -> Ballot:
     """Return ballot round *pk* with ``ballot.term.roles``, for whoever may see the bloc's year."""
-    ballot = Ballot.objects.filter(pk=pk).select_related("term").first()
-    if ballot is None:
-        raise Http404(_("No such ballot."))
-    ballot.term = get_term(user, ballot.term.bloc_id, ballot.term.year, for_edit=for_edit)
-    return ballot
+    return _with_term(user, Ballot.objects.filter(pk=pk).select_related("term").first(), for_edit, _("No such ballot."))
 
 
 def require_board_of(user, term: Term) -> None:
@@ -136,11 +132,17 @@ def get_board_province(user, requested=None):
 
 def get_dossier(user, pk: int, *, for_edit: bool = False) -> Dossier:
     """Return dossier *pk* with ``dossier.term.roles``, for whoever may see the bloc's year."""
-    dossier = Dossier.objects.filter(pk=pk).select_related("term").first()
-    if dossier is None:
-        raise Http404(_("No such dossier."))
-    dossier.term = get_term(user, dossier.term.bloc_id, dossier.term.year, for_edit=for_edit)
-    return dossier
+    return _with_term(
+        user, Dossier.objects.filter(pk=pk).select_related("term").first(), for_edit, _("No such dossier.")
+    )
+
+
+def _with_term(user, row, for_edit: bool, missing: str):
+    """Give *row* (a ballot or a dossier) its term with the user's roles; 404 if absent or not visible."""
+    if row is None:
+        raise Http404(missing)
+    row.term = get_term(user, row.term.bloc_id, row.term.year, for_edit=for_edit)
+    return row
 
 
 def require_board_for(dossier: Dossier) -> None:

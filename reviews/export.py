@@ -23,6 +23,16 @@ def cell_text(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
+def _header(sheet, row: int, headers: list[str]) -> None:
+    """Write *headers* on *row*: bold, shaded, centred, boxed."""
+    for column, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=row, column=column, value=cell_text(header))
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE7F3")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = BOX
+
+
 def ranking_workbook(*, term, review, table, rows) -> bytes:
     """Return the ranking of *review* as .xlsx bytes: one row per unit, one column per criterion."""
     criteria = table.criteria()
@@ -47,12 +57,7 @@ def ranking_workbook(*, term, review, table, rows) -> bytes:
         _("Band"),
     ]
     header_row = 4
-    for column, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=header_row, column=column, value=cell_text(header))
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE7F3")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = BOX
+    _header(sheet, header_row, headers)
     for offset, row in enumerate(rows, start=1):
         result = row["result"]
         scores = {s.criterion_id: s.counted for s in row["assessment"].scores.all()}
@@ -92,12 +97,7 @@ def _points(value: Decimal) -> str:
 
 def _sheet(book, title: str, headers: list[str], rows: list[list], widths: list[int]):
     sheet = book.create_sheet(cell_text(title)[:31])
-    for column, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=column, value=cell_text(header))
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE7F3")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = BOX
+    _header(sheet, 1, headers)
     for r, values in enumerate(rows, start=2):
         for column, value in enumerate(values, start=1):
             if isinstance(value, Decimal):

@@ -56,10 +56,10 @@ def conference(transactional_db):
     return term, officer, heads
 
 
-def log_in(page, base, username):
+def log_in(page, base, username, password=PASSWORD):
     page.goto(base + reverse("accounts:login"))
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
     page.wait_for_url(base + reverse("home"))
 

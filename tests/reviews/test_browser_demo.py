@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from reviews.models import Dossier, Proposal
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.pledges.test_browser import log_in
 
 PASSWORD = "GiaoUoc@2022"  # the demo's
 
@@ -19,14 +20,6 @@ def shot(page, name: str) -> None:
     folder = os.environ.get("SCREENSHOTS_DIR")
     if folder:
         page.screenshot(path=str(Path(folder) / f"demo-{name}.png"), full_page=True)
-
-
-def log_in(page, base, username):
-    page.goto(base + reverse("accounts:login"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(base + reverse("home"))
 
 
 @pytest.mark.browser
@@ -45,7 +38,7 @@ def test_the_board_passes_a_proposal_of_the_2022_demo(live_server, transactional
         # A member's head follows the year-end meeting: the ranking, then the ballot's count.
         context = browser.new_context()
         page = context.new_page()
-        log_in(page, base, "yt.head")
+        log_in(page, base, "yt.head", PASSWORD)
         page.goto(base + reverse("blocs:term_detail", args=[term.bloc_id, 2022]))
         page.click("#review-link a")
         page.click(f"a[href='{reverse('reviews:ranking', args=[term.bloc_id, 2022])}']")
@@ -63,7 +56,7 @@ def test_the_board_passes_a_proposal_of_the_2022_demo(live_server, transactional
         # The board opens the dossier from the bloc's pages and passes a proposal.
         context = browser.new_context()
         page = context.new_page()
-        log_in(page, base, "bandtk.namdinh")
+        log_in(page, base, "bandtk.namdinh", PASSWORD)
         page.goto(base + reverse("board:dashboard", args=[2022]))
         page.wait_for_function("document.querySelectorAll('canvas').length >= 3")
         page.wait_for_timeout(500)  # let the charts finish their animation

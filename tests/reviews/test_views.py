@@ -320,11 +320,9 @@ def test_ranking_shows_ties_to_members_once_closed_and_exports_to_excel(client, 
     client.force_login(cast.member_head)
     response = client.get(term_url(cast, "ranking"))
     rows = response.context["rows"]
-    assert [(r["assessment"].unit, r["rank"], r["tied"]) for r in rows] == [
-        (cast.vice_unit, 1, True),
-        (cast.chair_unit, 1, True),
-        (cast.member_unit, 3, False),
-    ] or [(r["assessment"].unit, r["rank"]) for r in rows][2] == (cast.member_unit, 3)
+    ranked = [(r["assessment"].unit, r["rank"], r["tied"]) for r in rows]
+    assert set(ranked[:2]) == {(cast.vice_unit, 1, True), (cast.chair_unit, 1, True)}  # 98 each: a tie
+    assert ranked[2] == (cast.member_unit, 3, False)  # the next rank skips
     assert "(đồng hạng)" in response.content.decode()
     response = client.get(term_url(cast, "ranking_xlsx"))
     sheet = load_workbook(io.BytesIO(response.content)).active
