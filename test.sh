@@ -29,20 +29,21 @@ pg_port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.
   cat "$pg_dir/server.log"; exit 1; }
 
 # The two runs are independent (their own databases, their own temporary files): run them side by
-# side on the machine's cores, then show each one's output in turn.
+# side on the machine's cores, then show each one's output in turn. The fault scenarios start their
+# own PostgreSQL and servers; they go with the shorter SQLite pass.
 logs=$(mktemp -d)
-DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/emulation" .venv/bin/pytest -q -p no:cacheprovider \
+DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/emulation" .venv/bin/pytest -q -p no:cacheprovider -m "not faults" \
   >"$logs/postgresql.log" 2>&1 &
 pg_run=$!
-env -u DATABASE_URL .venv/bin/pytest -q -p no:cacheprovider -m "not postgres and not browser and not pdf" \
-  >"$logs/sqlite.log" 2>&1 &
+env -u DATABASE_URL .venv/bin/pytest -q -p no:cacheprovider \
+  -m "(not postgres and not browser and not pdf) or faults" >"$logs/sqlite.log" 2>&1 &
 sqlite_run=$!
 status=0
 wait $pg_run || status=1
 wait $sqlite_run || status=1
-echo "== PostgreSQL (all tests)"
+echo "== PostgreSQL (all tests but the fault scenarios)"
 cat "$logs/postgresql.log"
-echo "== SQLite (without postgres, browser and pdf tests)"
+echo "== SQLite (without postgres, browser and pdf tests), and the fault scenarios on their own PostgreSQL"
 cat "$logs/sqlite.log"
 rm -rf "$logs"
 

@@ -109,7 +109,7 @@ def sign_through(base: str, pledge, head) -> int:
 
 @pytest.mark.postgres
 def test_two_servers_share_one_database_and_one_object_store(
-    transactional_db, cast, heads, pledge, settings, tmp_path, end_server_sessions
+    transactional_db, cast, heads, pledge, settings, tmp_path, end_server_sessions, production_static
 ):
     s3_port, ports = free_port(), (free_port(), free_port())
     processes = []
@@ -149,7 +149,7 @@ def test_two_servers_share_one_database_and_one_object_store(
             "SECRET_KEY": settings.SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1",
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "STATIC_ROOT": str(tmp_path / "static"),
+            "STATIC_ROOT": str(production_static),
             "S3_BUCKET": BUCKET,
             "S3_ENDPOINT_URL": f"http://127.0.0.1:{s3_port}",
             "S3_ACCESS_KEY_ID": "test",
@@ -159,13 +159,6 @@ def test_two_servers_share_one_database_and_one_object_store(
             "SEAL_TRUST_ROOTS": str(tmp_path / "roots.pem"),
             "LOG_LEVEL": "WARNING",
         }
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            timeout=120,
-        )
         for port in ports:
             processes.append(
                 subprocess.Popen(
