@@ -43,7 +43,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.pages import PYTHON, SITE_URL, Gunicorn, Postgres, run, write_seal  # noqa: E402
+from bench.pages import PYTHON, ROOT, SITE_URL, Gunicorn, Postgres, run, write_seal  # noqa: E402
 
 DUPLICATE_SHARE = 0.2  # heads who send the same form twice at once
 INVALID_SHARE = 0.1  # heads who first send a form the server must refuse
@@ -213,6 +213,14 @@ def serve(app: str, env: dict, workers: int) -> Gunicorn:
     return Gunicorn(app, env, workers)
 
 
+def pdf_worker(env: dict) -> subprocess.Popen:
+    """Start the PDF worker as the README's production set-up runs it (niced, behind the signing requests)."""
+    return subprocess.Popen(
+        ["nice", "-n", "10", PYTHON, "manage.py", "pledge_pdf", "--watch", "--interval", "0.5"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+
+
 def stop(server: Gunicorn) -> None:
     """Stop *server* (SIGTERM to its group, then SIGKILL after 30 s); never raise."""
     try:
@@ -378,6 +386,12 @@ def main():
     parser.add_argument("--members", type=int, default=10, help="members a pledge (default 10)")
     parser.add_argument("--concurrency", type=int, default=16, help="clients at once (default 16)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (default 3)")
+    parser.add_argument(
+        "--pdf-in-app",
+        action="store_true",
+        help="the app server renders each signed PDF after the last signer's response (PDF_WORKER off); "
+        "by default a niced `pledge_pdf --watch` worker does, as the README's production set-up",
+    )
     parser.add_argument("--prepare", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--check", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -413,17 +427,29 @@ def main():
             sys.exit(f"bare view answered {statuses}")
         bare_result = latencies(bare_posts, bare_wall)
 
+        env |= {"PDF_WORKER": "false" if args.pdf_in_app else "true"}
         app = serve("emulation.wsgi", env, args.workers)
         servers.append(app)
+        worker = None if args.pdf_in_app else pdf_worker(env)
         print(
-            f"== burst: {len(posts)} posts ({len(heads)} heads), {args.concurrency} at once, {args.workers} workers",
+            f"== burst: {len(posts)} posts ({len(heads)} heads), {args.concurrency} at once, {args.workers} workers, "
+            f"PDFs {'in the app server' if args.pdf_in_app else 'by the pledge_pdf --watch worker'}",
             flush=True,
         )
         wall = burst([app.port], posts, args.concurrency)
         ours, seen = latencies(posts, wall), tally(posts)
         found = checked(folder, env, pledge_ids, seen["confirmed"])
+        pdf_wait = 0.0
+        while found["pdf_pending"] and pdf_wait < 300:  # the PDFs still being produced after the burst
+            time.sleep(1)
+            pdf_wait += 1
+            found = checked(folder, env, pledge_ids, seen["confirmed"])
+        if worker:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait()
         stop(app)
         report(ours, bare_result, seen, found, len(posts), count, args)
+        print(f"every signed PDF ready within {pdf_wait:.0f} s after the burst (checked once a second)")
         if found["lost"] or found["duplicated"] or seen["wrongly_refused"] or seen["wrongly_accepted"]:
             sys.exit(1)
     finally:

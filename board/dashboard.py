@@ -68,8 +68,12 @@ class BlocRow:
         return needle in self.bloc_text or bool(self.matched_members)
 
 
-def terms_of_year(province_ids, year: int) -> QuerySet[Term]:
-    """Return the year's terms of *province_ids* with everything a row shows (5 queries when listed)."""
+def terms_of_year(province_ids, year: int, *, with_members: bool = False) -> QuerySet[Term]:
+    """Return the year's terms of *province_ids* with everything a row shows (3 queries when listed).
+
+    *with_members*: with each membership's unit and its names (2 more queries), for the search; otherwise
+    the terms carry only the counts of current and former members.
+    """
     live_pledges = (
         Pledge.objects.exclude(status=Pledge.Status.CANCELLED)
         # Distinct counts: the two joins multiply rows (a few hundred a pledge at most).
@@ -81,17 +85,18 @@ def terms_of_year(province_ids, year: int) -> QuerySet[Term]:
         )
         .order_by("-created_at")
     )
-    return (
+    terms = (
         Term.objects.filter(year=year, bloc__province_id__in=province_ids)
         .select_related("bloc__province", "review", "dossier")
-        .prefetch_related(
-            "bloc__versions",
-            Prefetch(
-                "memberships", queryset=Membership.objects.select_related("unit").prefetch_related("unit__versions")
-            ),
-            Prefetch("pledges", queryset=live_pledges, to_attr="live_pledges"),
-        )
+        .prefetch_related("bloc__versions", Prefetch("pledges", queryset=live_pledges, to_attr="live_pledges"))
         .order_by("bloc__province__name", "bloc__kind", "bloc__name")
+    )
+    if with_members:
+        members = Membership.objects.select_related("unit").prefetch_related("unit__versions")
+        return terms.prefetch_related(Prefetch("memberships", queryset=members))
+    return terms.annotate(
+        current_members=Count("memberships", filter=Q(memberships__left_on__isnull=True)),
+        former_members=Count("memberships", filter=Q(memberships__left_on__isnull=False)),
     )
 
 
@@ -139,9 +144,15 @@ def _dossier_url(dossier: Dossier, review_url: str) -> str:
         return review_url
 
 
-def build_rows(province_ids, year: int, today: datetime.date) -> tuple[list[BlocRow], list[dict]]:
-    """Return one row per bloc of *year* in *province_ids*, and the proposal counts for the chart (7 queries)."""
-    terms = list(terms_of_year(province_ids, year))
+def build_rows(
+    province_ids, year: int, today: datetime.date, *, searching: bool = False
+) -> tuple[list[BlocRow], list[dict]]:
+    """Return one row per bloc of *year* in *province_ids*, and the proposal counts for the chart.
+
+    5 queries; 7 when *searching*, which also gives each row its members' names as of the year (the
+    search text): about three quarters of the page's time at 30 blocs of 10 members, so only then.
+    """
+    terms = list(terms_of_year(province_ids, year, with_members=searching))
     assessments = _assessment_counts(province_ids, year)
     proposal_counts = _proposal_counts(province_ids, year)
     proposals_by_term: dict[int, Counter] = defaultdict(Counter)
@@ -152,13 +163,18 @@ def build_rows(province_ids, year: int, today: datetime.date) -> tuple[list[Bloc
         bloc = term.bloc
         day = term.as_of(today)
         name = bloc.name_on(day)
-        memberships = list(term.memberships.all())
         members = []
-        for membership in memberships:
-            unit, on = membership.unit, min(membership.as_of, day)
-            # One line per name: a search never matches across two names.
-            names = (unit.name_on(on), unit.short_name_on(on), unit.name, unit.short_name)
-            members.append((unit.name_on(on), "\n".join(fold(text) for text in names if text)))
+        if searching:
+            memberships = list(term.memberships.all())
+            current = sum(1 for m in memberships if m.left_on is None)
+            former = len(memberships) - current
+            for membership in memberships:
+                unit, on = membership.unit, min(membership.as_of, day)
+                # One line per name: a search never matches across two names.
+                names = (unit.name_on(on), unit.short_name_on(on), unit.name, unit.short_name)
+                members.append((unit.name_on(on), "\n".join(fold(text) for text in names if text)))
+        else:
+            current, former = term.current_members, term.former_members
         pledge = term.live_pledges[0] if term.live_pledges else None
         review = getattr(term, "review", None)  # select_related: None when absent, no query
         dossier = getattr(term, "dossier", None)
@@ -173,8 +189,8 @@ def build_rows(province_ids, year: int, today: datetime.date) -> tuple[list[Bloc
                 kind=bloc.kind,
                 kind_label=bloc.get_kind_display(),
                 province_name=bloc.province.name,
-                member_count=sum(1 for m in memberships if m.left_on is None),
-                members_left=sum(1 for m in memberships if m.left_on is not None),
+                member_count=current,
+                members_left=former,
                 pledge=pledge,
                 pledge_state=pledge.status if pledge else NONE,
                 signed=pledge.signed_count if pledge else 0,

@@ -37,7 +37,7 @@ def dashboard(request, year):
     filters = form.filters()
     province = access.get_province_for_board(request.user, filters["province"]) if "province" in filters else None
     shown_scope = frozenset({province.pk}) if province else scope
-    rows, proposal_counts = build_rows(shown_scope, year, timezone.localdate())
+    rows, proposal_counts = build_rows(shown_scope, year, timezone.localdate(), searching=bool(filters.get("q")))
     signing = signing_progress(shown_scope, year, rows)
     scores = score_distribution(shown_scope, year)
     awards = awards_by_form(proposal_counts)

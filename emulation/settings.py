@@ -232,8 +232,11 @@ SEAL_PKCS12 = Path(os.environ.get("SEAL_PKCS12", BASE_DIR / "var" / "seal" / "de
 SEAL_PASSPHRASE = os.environ.get("SEAL_PASSPHRASE", "development-only")
 # PEM files of the roots a seal or a head's digital signature is trusted against.
 SEAL_TRUST_ROOTS = env_list("SEAL_TRUST_ROOTS", str(BASE_DIR / "var" / "seal" / "dev-root.pem"))
-# The last signer waits at most this long for the signed PDF; after that it stays pending.
+# Rendering and sealing the signed PDF stops after this long; the PDF then stays pending for a retry.
 PDF_TIME_LIMIT = float(os.environ.get("PDF_TIME_LIMIT", "20"))
+# Off: the app server produces the signed PDF after the last signer's response is sent. On: a separate
+# process does (`manage.py pledge_pdf --watch`), so that PDF rendering never competes with signing.
+PDF_WORKER = env_bool("PDF_WORKER", False)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

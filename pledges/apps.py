@@ -7,4 +7,7 @@ class PledgesConfig(AppConfig):
     verbose_name = _("Emulation pledges")
 
     def ready(self):
+        from emulation import after_response
         from pledges import checks  # noqa: F401  (registers the font check)
+
+        after_response.connect()  # the signed PDF is produced after the last signer's response

@@ -43,7 +43,7 @@ def clean_signature_png(data: bytes) -> bytes:
     if _is_blank(rgba):
         raise ValidationError(_("The signature is empty: sign in the box first."))
     out = io.BytesIO()
-    rgba.save(out, format="PNG", optimize=True)
+    rgba.save(out, format="PNG")  # optimize=True: about 7 % smaller at 4× the time, on every signing post
     return out.getvalue()
 
 
@@ -65,7 +65,7 @@ def typed_signature_png(name: str) -> bytes:
     image = Image.new("RGBA", (max(width, MIN_SIGNATURE_SIZE[0]), max(height, MIN_SIGNATURE_SIZE[1])), (0, 0, 0, 0))
     ImageDraw.Draw(image).text((20 - left, 20 - top), name, font=font, fill=(20, 40, 120, 255))
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")  # not optimize=True: see clean_signature_png
     return out.getvalue()
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from blocs.errors import ServiceError
 from blocs.models import Membership, Term, Unit
 from blocs.text import nfc
+from emulation.after_response import after_response
 from pledges import clock
 from pledges.content import HASH_VERSION, content_hash, name_key
 from pledges.models import Pledge, PledgeEvent, PledgeItem, RequiredSigner, Signature
@@ -384,10 +385,20 @@ def _complete_if_done(pledge: Pledge, *, actor) -> bool:
 def after_completion(pledge_id: int) -> None:
     """Follow-up work once a pledge completes, run after commit.
 
-    Produce the signed PDF under a time limit; a failure here never loses a
-    signature, since the signatures are committed before it runs.
+    The signed PDF is marked pending, then produced under a time limit after the
+    last signer's response is sent (``emulation.after_response``), or by the PDF
+    worker (``pledge_pdf --watch``) when ``PDF_WORKER`` is on. A failure here
+    never loses a signature: the signatures are committed before it runs.
     """
+    from django.conf import settings
+
     logger.info("pledge %s completed", pledge_id)
+    Pledge.objects.filter(pk=pledge_id, pdf_status=Pledge.PdfStatus.NONE).update(pdf_status=Pledge.PdfStatus.PENDING)
+    if not settings.PDF_WORKER:
+        after_response(lambda: _produce_logged(pledge_id))
+
+
+def _produce_logged(pledge_id: int) -> None:
     try:
         pledge_pdf_produce(pledge_id)
     except Exception:  # the PDF stays pending: the chair retries, or the cron does

@@ -215,11 +215,15 @@ def signer_excuse(request, pk, signer_pk):
 @login_required
 def pledge_sign(request, pk):
     """The signing page: the frozen document, the capacity, the name check and the signature."""
-    pledge, signer = access.get_pledge_for_signing(request.user, pk, queryset=Pledge.objects.for_document())
-    existing = next((s for s in pledge.signatures.all() if s.unit_id == request.user.unit_id), None)
+    posted = request.method == "POST"
+    # A signing post needs the pledge and its signers only; the whole document is loaded to show the page.
+    queryset = Pledge.objects.select_related("term__bloc").prefetch_related("required_signers")
+    pledge, signer = access.get_pledge_for_signing(
+        request.user, pk, queryset=queryset if posted else Pledge.objects.for_document()
+    )
     initial = {"content_hash": pledge.content_hash, "form_token": secrets.token_urlsafe(24)}
     form = SignForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         data = form.cleaned_data
         result = run_service(
             form,
@@ -239,6 +243,11 @@ def pledge_sign(request, pk):
             if created:
                 messages.success(request, _("Your signature has been recorded."))
             return redirect("pledges:signature", pk=signature.pk)
+    if posted:  # shown again with its errors: now the whole document, as it is after the refusal
+        roles = pledge.roles
+        pledge = Pledge.objects.for_document().get(pk=pledge.pk)
+        pledge.roles = roles
+    existing = next((s for s in pledge.signatures.all() if s.unit_id == request.user.unit_id), None)
     unit = request.user.unit
     capacity = request.user.capacity_lines(unit.head_title_on(timezone.localdate()) if unit else "")
     context = _document_context(pledge) | {
