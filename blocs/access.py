@@ -147,11 +147,8 @@ def get_term_for_user(user, bloc_pk: int, year: int, *, for_edit: bool = False, 
     if term is None:
         get_bloc_for_user(user, bloc_pk)  # an outsider learns nothing about the bloc
         raise Http404(_("This bloc has no emulation year %(year)s.") % {"year": year})
-    member_unit_ids = (
-        set(Membership.objects.filter(term=term).values_list("unit_id", flat=True))
-        if user.is_authenticated and user.unit_id
-        else set()
-    )
+    # The member units: no query when the caller's queryset prefetched the memberships (the year page's does).
+    member_unit_ids = {m.unit_id for m in term.memberships.all()} if user.is_authenticated and user.unit_id else set()
     roles = term_roles(user, term, member_unit_ids)
     if not roles.can_see and _unit_in_bloc(user, term.bloc_id):
         roles = TermRoles(former_member=True)

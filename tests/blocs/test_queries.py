@@ -48,11 +48,10 @@ def test_bloc_list_query_count_does_not_grow(client, board, django_assert_num_qu
 # A bloc's year page as the chair's officer:
 #  1. the session  2. the user with unit and province  3. the term with its bloc and province
 #  4. the bloc's name versions  5. the province's name versions
-#  6. the memberships with their units  7. the units' name versions
-#  8. the term's member unit ids (access: is the user's unit a member?)
-#  9. the bloc's years (previous/next)  10. the term's events with their actors
-#  11. the term's pledges
-YEAR_PAGE_QUERIES = 11
+#  6. the memberships with their units (also the access check's: is the user's unit a member?)
+#  7. the units' name versions  8. the bloc's years (previous/next)  9. the term's events with their actors
+#  10. the term's pledges
+YEAR_PAGE_QUERIES = 10
 
 
 @pytest.mark.parametrize("blocs, members", [(3, 4), (30, 12)])
