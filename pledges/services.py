@@ -313,10 +313,11 @@ def new_verification_code() -> str:
             return code
 
 
-def recomputed_hash(pledge: Pledge) -> str:
-    """Recompute the frozen pledge's hash from the database."""
+def recomputed_hash(pledge: Pledge, signers: list[RequiredSigner] | None = None) -> str:
+    """Recompute the frozen pledge's hash from the database (*signers*: its required signers, read already)."""
     items = list(pledge.items.order_by("position", "id"))
-    signers = list(pledge.required_signers.order_by("order"))
+    if signers is None:
+        signers = list(pledge.required_signers.order_by("order"))
     return content_hash(pledge, items, signers)
 
 
@@ -405,10 +406,14 @@ def _produce_logged(pledge_id: int) -> None:
         logger.exception("the PDF of pledge %s is pending", pledge_id)
 
 
-def _check_open_for(pledge: Pledge, unit_id: int) -> RequiredSigner:
+def _check_open_for(pledge: Pledge, unit_id: int, signers: list[RequiredSigner] | None = None) -> RequiredSigner:
+    """Return *unit_id*'s required-signer row if the pledge is open for it (*signers*: all rows, read already)."""
     if pledge.status != Status.OPEN:
         _refuse_status(pledge, Status.COMPLETED)
-    signer = pledge.required_signers.filter(unit_id=unit_id).first()
+    if signers is None:
+        signer = pledge.required_signers.filter(unit_id=unit_id).first()
+    else:
+        signer = next((s for s in signers if s.unit_id == unit_id), None)
     if signer is None:
         raise PledgeError(_("Your unit is not among the signers of this pledge."))
     if signer.excused_at:
@@ -512,8 +517,9 @@ def _signature_add(
                 if existing.signer_id == actor.pk and form_token and existing.form_token == form_token:
                     return existing, False
                 _refuse_second(existing)
-            _check_open_for(pledge, actor.unit_id)
-            if content_hash_seen != pledge.content_hash or recomputed_hash(pledge) != pledge.content_hash:
+            signers = list(pledge.required_signers.order_by("order"))  # one read for both checks
+            _check_open_for(pledge, actor.unit_id, signers)
+            if content_hash_seen != pledge.content_hash or recomputed_hash(pledge, signers) != pledge.content_hash:
                 raise PledgeError(
                     _("The pledge you read is not the one open for signing now: reload the page and read it again.")
                 )

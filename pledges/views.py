@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +27,7 @@ from pledges.forms import (
     SignForm,
     VerifyUploadForm,
 )
-from pledges.models import Pledge, PledgeItem, RequiredSigner
+from pledges.models import Pledge, PledgeItem, RequiredSigner, Signature
 
 
 def _client(request) -> dict:
@@ -463,11 +464,15 @@ def conference(request, pk):
 @login_required
 def conference_data(request, pk):
     """The conference screen's data: who has signed, when, and the pledge's state."""
-    pledge = access.get_pledge_for_user(request.user, pk, queryset=Pledge.objects.for_document())
-    rows = _document_context(pledge)["rows"]
+    # The signers and the signatures' times only (the screen asks every few seconds): not the document.
+    queryset = Pledge.objects.select_related("term__bloc").prefetch_related(
+        "required_signers", Prefetch("signatures", queryset=Signature.objects.only("pledge_id", "unit_id", "signed_at"))
+    )
+    pledge = access.get_pledge_for_user(request.user, pk, queryset=queryset)
+    signatures = {s.unit_id: s for s in pledge.signatures.all()}
     units = []
-    for row in rows:
-        signature, signer = row["signature"], row["signer"]
+    for signer in pledge.required_signers.all():
+        signature = signatures.get(signer.unit_id)
         if signature:
             state = timezone.localtime(signature.signed_at).strftime("%H:%M")
         elif signer.excused_at:

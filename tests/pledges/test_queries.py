@@ -76,11 +76,11 @@ def test_progress_page_query_count(client, build, django_assert_num_queries, mem
     assert response.context["signed_count"] == members - 2
 
 
-# The conference screen's data endpoint, polled every few seconds by the projector:
-#  1. the session  2. the user with unit and province  3. the pledge with term, bloc, province
-#  4. the items  5. the required signers with units  6. the signatures with signers
-#  7. the term (access)  8. the term's member unit ids (access)
-CONFERENCE_DATA_QUERIES = 8
+# The conference screen's data endpoint, polled every few seconds by the projector (no document):
+#  1. the session  2. the user with unit and province  3. the pledge with term and bloc
+#  4. the required signers  5. the signatures' units and times
+#  6. the term (access)  7. the term's member unit ids (access)
+CONFERENCE_DATA_QUERIES = 7
 
 
 @pytest.mark.parametrize("members", [3, 15])
