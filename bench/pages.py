@@ -123,14 +123,29 @@ def write_seal(folder: Path, passphrase: str) -> tuple[Path, Path]:
 # In-process capture (a child process per database) ----------------------------------------------
 
 
+def session_for(user) -> str:
+    """Return the key of a new session logged in as *user* (Django set up already).
+
+    What django.contrib.auth.login() stores, without authenticate() and its password hashing, so that
+    a benchmark or a test against a real server measures none of it.
+    """
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "accounts.backends.UserWithUnitBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
 def capture(out: Path, sample: int) -> None:
     """Create sessions, pick the pages' targets and capture each page's SQL; write them to *out* as JSON."""
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -141,15 +156,6 @@ def capture(out: Path, sample: int) -> None:
 
     today = timezone.localdate()
     year = today.year
-
-    def session_for(user) -> str:
-        # What django.contrib.auth.login() stores, without authenticate() and its password hashing.
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "accounts.backends.UserWithUnitBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        return store.session_key
 
     pledges = (
         Pledge.objects.filter(status=Pledge.Status.OPEN, term__year=year, signing_deadline__gte=today)

@@ -45,7 +45,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.pages import PYTHON, ROOT, SITE_URL, Gunicorn, Postgres, run, write_seal  # noqa: E402
+from bench.pages import PYTHON, ROOT, SITE_URL, Gunicorn, Postgres, run, session_for, write_seal  # noqa: E402
 
 DUPLICATE_SHARE = 0.2  # heads who send the same form twice at once
 INVALID_SHARE = 0.1  # heads who first send a form the server must refuse
@@ -60,8 +60,6 @@ def prepare(out: Path, count: int, members: int) -> None:
     import django
 
     django.setup()
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -69,14 +67,6 @@ def prepare(out: Path, count: int, members: int) -> None:
 
     from accounts.models import User
     from pledges.models import Pledge, PledgeEvent, Signature
-
-    def session_for(user) -> str:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "accounts.backends.UserWithUnitBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        return store.session_key
 
     today = timezone.localdate()
     pledges = list(
