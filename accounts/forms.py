@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from blocs.forms import NFCMixin
 from blocs.models import Unit
+from core.forms import NFCMixin, PngUploadField
 
 
 class InviteForm(NFCMixin, forms.Form):
@@ -25,3 +25,7 @@ class InviteForm(NFCMixin, forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+
+class SavedSignatureForm(forms.Form):
+    image = PngUploadField(label=_("Signature image (PNG)"))

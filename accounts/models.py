@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from emulation.storage import private_storage
+from core.storage import private_storage
 
 
 class User(AbstractUser):

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from blocs.models import Event, Province, Unit
-from blocs.services import RegistryError, _event
-from blocs.text import nfc
+from blocs.services import RegistryError, event_record
+from core.text import nfc
 
 
 def invitation_link(user: User, site_url: str) -> str:
@@ -63,7 +63,7 @@ def user_invite(
         )
         user.set_unusable_password()
         user.save()
-        _event(
+        event_record(
             actor=actor,
             province=province,
             unit=unit,
@@ -86,7 +86,7 @@ def user_deactivate(*, actor: User, user: User, province: Province) -> User:
             return user
         user.is_active = False
         user.save(update_fields=["is_active"])
-        _event(
+        event_record(
             actor=actor,
             province=province,
             unit=user.unit,

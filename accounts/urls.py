@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-import blocs.converters  # noqa: F401  (registers the "id" converter)
+import core.converters  # noqa: F401  (registers the "id" converter)
 from accounts import views
 
 app_name = "accounts"

@@ -3,17 +3,16 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import access, services
-from accounts.forms import InviteForm
+from accounts.forms import InviteForm, SavedSignatureForm
 from blocs.access import board_province_ids, writable_provinces
-from blocs.errors import ServiceError, run_service
 from blocs.models import Unit
-from pledges.forms import SavedSignatureForm
+from core.errors import ServiceError, run_service
+from core.files import private_file_response
 
 
 @login_required
@@ -80,8 +79,4 @@ def profile(request):
 @login_required
 def saved_signature(request):
     """Serve the user's own saved signature; nobody else's."""
-    if not request.user.saved_signature:
-        raise Http404(_("No saved signature."))
-    response = FileResponse(request.user.saved_signature.open("rb"), content_type="image/png")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(request.user.saved_signature, content_type="image/png", cache="private, no-store")

@@ -106,7 +106,7 @@ def write_seal(folder: Path, passphrase: str) -> tuple[Path, Path]:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.serialization import pkcs12
 
-    from pledges.management.commands.make_dev_seal import make_certificates
+    from ops.management.commands.make_dev_seal import make_certificates
 
     _, root, key, seal = make_certificates(years=1, organisation="Giao uoc thi dua (benchmark, throwaway)")
     folder.mkdir(parents=True, exist_ok=True)

@@ -58,8 +58,9 @@ def main():
 
     from accounts.models import User
     from blocs import services as registry
+    from core import pdf as pdf_engine
+    from core.images import typed_signature_png
     from pledges import pdf, services
-    from pledges.images import typed_signature_png
     from pledges.models import Pledge
 
     settings.ALLOWED_HOSTS = ["testserver"]
@@ -102,7 +103,7 @@ def main():
         )
     big = services.pledge_pdf_produce(big.pk)
 
-    signer = pdf.load_sealer()
+    signer = pdf_engine.load_sealer()
     client = Client()
     client.force_login(User.objects.get(username="admin"))
     print(f"PDF pipeline benchmark, median of {args.repeat} runs each")
@@ -111,9 +112,9 @@ def main():
         document = Pledge.objects.for_document().get(pk=pledge.pk)
         html = pdf.render_html(document, preview=False)
         stylesheets = [
-            CSS(filename=str(pdf.STATIC / "document.css")),
-            CSS(filename=str(pdf.STATIC / "pdf.css")),
-            CSS(string=pdf.font_faces()),
+            CSS(filename=str(pdf_engine.STATIC / "document.css")),
+            CSS(filename=str(pdf_engine.STATIC / "pdf.css")),
+            CSS(string=pdf_engine.font_faces()),
         ]
 
         def ours(pledge=pledge):

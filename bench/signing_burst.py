@@ -113,7 +113,7 @@ def check(path: Path) -> None:
 
     from django.core.files.storage import storages
 
-    from pledges import pdf
+    from core import pdf as pdf_engine
     from pledges.models import Pledge, PledgeEvent, Signature
 
     data = json.loads(path.read_text("utf-8"))
@@ -145,8 +145,10 @@ def check(path: Path) -> None:
         result["pdf_ready"] += 1
         with storages["private"].open(pledge.pdf_file.name, "rb") as handle:
             body = handle.read()
-        seal = pdf.validate_seal(body)
-        if pdf.sha256(body) != pledge.pdf_sha256 or not (seal["intact"] and seal["whole_file"] and seal["trusted"]):
+        seal = pdf_engine.validate_seal(body)
+        if pdf_engine.sha256(body) != pledge.pdf_sha256 or not (
+            seal["intact"] and seal["whole_file"] and seal["trusted"]
+        ):
             result["pdf_bad"].append(pledge.pk)
     print(json.dumps(result))
 

@@ -12,17 +12,7 @@ from blocs.models import (
     Unit,
     UnitName,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from core.admin import ReadOnlyInline, StateByServicesAdmin
 
 
 class ProvinceNameInline(ReadOnlyInline):
@@ -40,19 +30,6 @@ class BlocNameInline(ReadOnlyInline):
 class MembershipInline(ReadOnlyInline):
     model = Membership
     fields = ["unit", "joined_on", "left_on", "left_reason", "order"]
-
-
-class StateByServicesAdmin(admin.ModelAdmin):
-    """Show the registry; its state changes go through the services (the pages)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Province)

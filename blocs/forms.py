@@ -4,34 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from blocs.models import Bloc, Unit
-from blocs.text import clean_pasted
-
-
-class NFCMixin:
-    """Clean every text field: NFC (pasted text is often decomposed), and what Word leaves behind."""
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in cleaned.items():
-            if isinstance(value, str):
-                cleaned[name] = clean_pasted(value)
-        return cleaned
-
-
-class DateInput(forms.DateInput):
-    """A day-first text date ("30/03/2022"); the format comes from our locale files."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **(attrs or {})})
-
-
-def date_field(label, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        widget=DateInput(),
-        error_messages={"invalid": _("Enter the date day first, like 30/03/2022.")},
-        **kwargs,
-    )
+from core.forms import NFCMixin, PngUploadField, date_field
 
 
 class ProvinceChoiceMixin:
@@ -172,15 +145,7 @@ class ViceChairActingForm(NFCMixin, forms.Form):
 
 
 class SealForm(forms.Form):
-    image = forms.FileField(label=_("Seal image (PNG, transparent background)"))
-
-    def clean_image(self):
-        from pledges import images
-
-        upload = self.cleaned_data["image"]
-        if upload.size > images.MAX_SIGNATURE_BYTES:
-            raise forms.ValidationError(_("The image is too large (at most 512 KB)."))
-        return images.clean_signature_png(upload.read())
+    image = PngUploadField(label=_("Seal image (PNG, transparent background)"))
 
 
 class ImportForm(ProvinceChoiceMixin, forms.Form):

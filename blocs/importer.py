@@ -30,9 +30,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from accounts import services as account_services
 from accounts.models import User
 from blocs import services as registry
-from blocs.errors import ServiceError
 from blocs.models import Bloc, Membership, Province, Term, Unit
-from blocs.text import clean_pasted, fold
+from core.errors import ServiceError
+from core.text import clean_pasted, fold
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024

@@ -8,8 +8,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from blocs.text import fold
-from emulation.storage import private_storage
+from core import models as core_models
+from core.storage import private_storage
+from core.text import fold
 
 
 class DatedNamesMixin:
@@ -354,7 +355,7 @@ class RoleAssignment(models.Model):
         return f"{self.term}: {self.chair} / {self.vice_chair}"
 
 
-class Event(models.Model):
+class Event(core_models.Event):
     """The audit trail of the registry. Rows are only ever added.
 
     ``details`` keeps the names as they were written, so that a history reads
@@ -386,12 +387,8 @@ class Event(models.Model):
     bloc = models.ForeignKey(Bloc, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
     term = models.ForeignKey(Term, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     summary = models.CharField(_("summary"), max_length=500)
-    details = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -401,12 +398,3 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.summary}"
-
-    def save(self, *args, **kwargs):
-        # The trail is evidence: refuse to rewrite a row that exists.
-        if self.pk is not None:
-            raise ValueError("Events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Events are append-only.")

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from blocs.errors import ServiceError
 from blocs.models import (
     Bloc,
     BlocName,
@@ -24,15 +23,17 @@ from blocs.models import (
     Unit,
     UnitName,
 )
-from blocs.text import nfc
+from core.errors import ServiceError
+from core.text import nfc
 
 
 class RegistryError(ServiceError):
     """A rule of the registry refused the change; the message says which."""
 
 
-def _event(*, actor, province, kind, summary, bloc=None, term=None, unit=None, **details) -> Event:
-    return Event.objects.create(
+def event_record(*, actor, province, kind, summary, bloc=None, term=None, unit=None, **details) -> Event:
+    """Append one row to the registry's audit trail (accounts record their invitations here too)."""
+    return Event.record(
         province=province,
         bloc=bloc,
         term=term,
@@ -59,7 +60,7 @@ def province_create(*, actor, code: str, name: str) -> Province:
     with transaction.atomic():
         province = Province.objects.create(code=code, name=name)
         ProvinceName.objects.create(province=province, valid_from=None, name=name)
-        _event(actor=actor, province=province, kind=Event.Kind.PROVINCE_CREATED, summary=name)
+        event_record(actor=actor, province=province, kind=Event.Kind.PROVINCE_CREATED, summary=name)
     return province
 
 
@@ -97,7 +98,7 @@ def province_merge(*, actor, sources: list[Province], target: Province, on: date
                         head_title=unit.head_title,
                     )
                 unit_merge(actor=actor, sources=[unit], target=successor, on=on)
-            _event(
+            event_record(
                 actor=actor,
                 province=source,
                 kind=Event.Kind.PROVINCE_MERGED,
@@ -127,7 +128,7 @@ def unit_create(*, actor, province: Province, code: str, name: str, short_name: 
         UnitName.objects.create(
             unit=unit, valid_from=None, name=unit.name, short_name=unit.short_name, head_title=unit.head_title
         )
-        _event(actor=actor, province=province, unit=unit, kind=Event.Kind.UNIT_CREATED, summary=unit.name)
+        event_record(actor=actor, province=province, unit=unit, kind=Event.Kind.UNIT_CREATED, summary=unit.name)
     return unit
 
 
@@ -152,7 +153,7 @@ def unit_rename(*, actor, unit: Unit, on: datetime.date, name: str, short_name: 
         )
         unit.name, unit.short_name, unit.head_title = name, short_name, head_title
         unit.save(update_fields=["name", "short_name", "head_title", "search_text"])
-        _event(
+        event_record(
             actor=actor,
             province=unit.province,
             unit=unit,
@@ -176,7 +177,7 @@ def unit_update(*, actor, unit: Unit, code: str) -> Unit:
         old = unit.code
         unit.code = code
         unit.save(update_fields=["code", "search_text"])
-        _event(
+        event_record(
             actor=actor,
             province=unit.province,
             unit=unit,
@@ -197,7 +198,7 @@ def _end_memberships(*, actor, unit: Unit, on: datetime.date, reason: str) -> li
         membership.left_reason = reason
         membership.save(update_fields=["left_on", "left_reason"])
         ended.append(membership)
-        _event(
+        event_record(
             actor=actor,
             province=membership.term.bloc.province,
             bloc=membership.term.bloc,
@@ -255,7 +256,7 @@ def unit_merge(*, actor, sources: list[Unit], target: Unit, on: datetime.date) -
             source.successor, source.merged_on = target, on
             source.save(update_fields=["successor", "merged_on"])
             ended = _end_memberships(actor=actor, unit=source, on=on, reason=reason)
-            _event(
+            event_record(
                 actor=actor,
                 province=source.province,
                 unit=source,
@@ -286,7 +287,7 @@ def unit_close(*, actor, unit: Unit, on: datetime.date, reason: str) -> Unit:
         unit.closed_on = on
         unit.save(update_fields=["closed_on"])
         _end_memberships(actor=actor, unit=unit, on=on, reason=reason)
-        _event(
+        event_record(
             actor=actor,
             province=unit.province,
             unit=unit,
@@ -321,7 +322,7 @@ def bloc_create(
         BlocName.objects.create(bloc=bloc, valid_from=None, name=bloc.name)
         if formed_from:
             bloc.formed_from.set(formed_from)
-        _event(actor=actor, province=province, bloc=bloc, kind=Event.Kind.BLOC_CREATED, summary=bloc.name)
+        event_record(actor=actor, province=province, bloc=bloc, kind=Event.Kind.BLOC_CREATED, summary=bloc.name)
     return bloc
 
 
@@ -345,7 +346,7 @@ def bloc_update(
         bloc.kind, bloc.code, bloc.description, bloc.active = kind, code, nfc(description), active
         bloc.save(update_fields=["kind", "code", "description", "active"])
         bloc.formed_from.set(formed_from)
-        _event(actor=actor, province=bloc.province, bloc=bloc, kind=Event.Kind.BLOC_UPDATED, summary=bloc.name)
+        event_record(actor=actor, province=bloc.province, bloc=bloc, kind=Event.Kind.BLOC_UPDATED, summary=bloc.name)
     return bloc
 
 
@@ -365,7 +366,7 @@ def bloc_rename(*, actor, bloc: Bloc, on: datetime.date, name: str) -> Bloc:
         BlocName.objects.update_or_create(bloc=bloc, valid_from=on, defaults={"name": name})
         bloc.name = name
         bloc.save(update_fields=["name"])
-        _event(
+        event_record(
             actor=actor,
             province=bloc.province,
             bloc=bloc,
@@ -413,7 +414,7 @@ def _assign_roles(*, actor, term: Term, chair: Unit, vice_chair: Unit, reference
     RoleAssignment.objects.create(
         term=term, chair=chair, vice_chair=vice_chair, reference=reference, effective_on=on, actor=actor
     )
-    _event(
+    event_record(
         actor=actor,
         province=term.bloc.province,
         bloc=term.bloc,
@@ -475,7 +476,7 @@ def term_create(
             for order, unit in enumerate(units, start=1):
                 _check_member_can_join(unit, term, joined_on)
                 Membership.objects.create(term=term, unit=unit, joined_on=joined_on, order=order)
-            _event(
+            event_record(
                 actor=actor,
                 province=bloc.province,
                 bloc=bloc,
@@ -503,7 +504,7 @@ def membership_add(*, actor, term: Term, unit: Unit, joined_on: datetime.date) -
         _check_member_can_join(unit, term, joined_on)
         last = term.memberships.order_by("-order").values_list("order", flat=True).first() or 0
         membership = Membership.objects.create(term=term, unit=unit, joined_on=joined_on, order=last + 1)
-        _event(
+        event_record(
             actor=actor,
             province=term.bloc.province,
             bloc=term.bloc,
@@ -536,7 +537,7 @@ def membership_end(*, actor, membership: Membership, left_on: datetime.date, rea
         membership.left_on, membership.left_reason = left_on, reason
         membership.save(update_fields=["left_on", "left_reason"])
         term = membership.term
-        _event(
+        event_record(
             actor=actor,
             province=term.bloc.province,
             bloc=term.bloc,
@@ -577,7 +578,7 @@ def term_set_vice_chair_acting(*, actor, term: Term, acting: bool, reason: str) 
             return term
         term.vice_chair_acting, term.vice_chair_acting_reason = acting, reason
         term.save(update_fields=["vice_chair_acting", "vice_chair_acting_reason"])
-        _event(
+        event_record(
             actor=actor,
             province=term.bloc.province,
             bloc=term.bloc,
@@ -674,7 +675,7 @@ def unit_set_seal(*, actor, unit: Unit, png: bytes | None) -> Unit:
         else:
             unit.seal_image.save(f"{uuid.uuid4().hex}.png", ContentFile(png), save=False)
         unit.save(update_fields=["seal_image"])
-        _event(
+        event_record(
             actor=actor,
             province=unit.province,
             unit=unit,

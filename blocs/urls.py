@@ -1,6 +1,6 @@
 from django.urls import path
 
-import blocs.converters  # noqa: F401  (registers the "id" and "year" converters)
+import core.converters  # noqa: F401  (registers the "id" and "year" converters)
 from blocs import views
 
 app_name = "blocs"

@@ -3,8 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from blocs import access, importer, services
-from blocs.errors import run_service
 from blocs.forms import (
     BlocEditForm,
     BlocForm,
@@ -32,99 +31,14 @@ from blocs.forms import (
     ViceChairActingForm,
 )
 from blocs.models import Bloc, Event, Membership, Term, Unit
-from blocs.text import fold
-from pledges.models import Pledge
+from core.errors import run_service
+from core.files import private_file_response
+from core.text import fold
 
 
 def _province_for_create(request, form):
     provinces = access.writable_provinces(request.user)
     return form.cleaned_data.get("province") or provinces.first()
-
-
-@login_required
-def home(request):
-    """Show each role its work ("Việc cần làm")."""
-    user = request.user
-    year = timezone.localdate().year
-    tasks = []
-    if access.is_board(user):
-        blocs = list(
-            access.visible_blocs(user)
-            .filter(active=True, province__successor__isnull=True)
-            .prefetch_related(
-                "versions",
-                # Only this year's term, with its members, for the role tasks.
-                Prefetch("terms", queryset=Term.objects.filter(year=year).prefetch_related("memberships")),
-            )
-        )
-        for bloc in blocs:
-            terms = bloc.terms.all()
-            if not terms:
-                tasks.append(
-                    {
-                        "text": _("%(bloc)s has no members for %(year)s yet.") % {"bloc": bloc.name, "year": year},
-                        "url": bloc.get_absolute_url(),
-                    }
-                )
-            for term in terms:
-                for text in term.role_tasks():
-                    tasks.append({"text": f"{bloc.name} {year}: {text}", "url": term.get_absolute_url()})
-    if access.is_board(user):
-        overdue = Pledge.objects.filter(
-            status=Pledge.Status.OPEN,
-            signing_deadline__lt=timezone.localdate(),
-            term__bloc__province_id__in=access.board_province_ids(user),
-        ).select_related("term__bloc")
-        for pledge in overdue:
-            tasks.append(
-                {
-                    "text": _("Overdue: %(title)s of %(bloc)s (deadline %(date)s) is not signed by every unit.")
-                    % {
-                        "title": pledge.title,
-                        "bloc": pledge.term.bloc.name,
-                        "date": pledge.signing_deadline.strftime("%d/%m/%Y"),
-                    },
-                    "url": pledge.get_absolute_url(),
-                }
-            )
-    my_terms = []
-    if user.unit_id:
-        my_terms = list(
-            Term.objects.filter(memberships__unit_id=user.unit_id, year__gte=year - 1)
-            .select_related("bloc")
-            .prefetch_related("memberships")
-            .order_by("-year", "bloc__name")
-        )
-        for term in my_terms:
-            chair_officer = user.unit_id == term.chair_id or (
-                term.vice_chair_acting and user.unit_id == term.vice_chair_id
-            )
-            term.is_chair_officer = chair_officer
-            if not chair_officer:
-                continue
-            for text in term.role_tasks():
-                tasks.append({"text": f"{term.bloc.name} {term.year}: {text}", "url": term.get_absolute_url()})
-            if term.year == year and not Term.objects.filter(bloc_id=term.bloc_id, year=year + 1).exists():
-                tasks.append(
-                    {
-                        "text": _("Prepare %(year)s: roll %(bloc)s over to the next year.")
-                        % {"year": year + 1, "bloc": term.bloc.name},
-                        "url": term.get_absolute_url(),
-                    }
-                )
-    to_sign = []
-    if user.unit_id and user.can_sign:
-        to_sign = list(
-            Pledge.objects.filter(
-                status=Pledge.Status.OPEN,
-                required_signers__unit_id=user.unit_id,
-                required_signers__excused_at__isnull=True,
-            )
-            .exclude(signatures__unit_id=user.unit_id)
-            .select_related("term__bloc")
-        )
-    context = {"tasks": tasks, "my_terms": my_terms, "year": year, "to_sign": to_sign}
-    return render(request, "blocs/home.html", context)
 
 
 # Blocs ----------------------------------------------------------------------
@@ -547,11 +461,7 @@ def unit_seal(request, pk):
 def unit_seal_image(request, pk):
     """Serve the unit's seal image to the board; nobody else."""
     unit = access.get_unit_for_user(request.user, pk)
-    if not unit.seal_image:
-        raise Http404(_("No seal image."))
-    response = FileResponse(unit.seal_image.open("rb"), content_type="image/png")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(unit.seal_image, content_type="image/png", cache="private, no-store")
 
 
 @login_required

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blocs.models import Membership, Province, Term
-from blocs.text import fold
 from board.forms import NONE
+from core.text import fold
 from pledges.models import Pledge, Signature
 from reviews.models import Dossier, Proposal, Review, ReviewEvent, SelfAssessment
 

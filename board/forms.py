@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from blocs.models import Bloc
-from blocs.text import nfc
+from core.text import nfc
 from pledges.models import Pledge
 from reviews.models import Review
 

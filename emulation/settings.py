@@ -59,11 +59,14 @@ INSTALLED_APPS = [
     "axes",
     "crispy_forms",
     "crispy_bootstrap5",
-    "accounts",
+    # The project's layers, lowest first (pyproject.toml's import contracts enforce the order).
+    "core",
     "blocs",
+    "accounts",
     "pledges",
     "reviews",
     "board",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -152,7 +155,7 @@ MEDIA_URL = "media/"
 PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "var" / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {"BACKEND": "emulation.storage.PrivateFileSystemStorage"},
+    "private": {"BACKEND": "core.storage.PrivateFileSystemStorage"},
     # Hashed, compressed static files served by whitenoise in production (needs collectstatic).
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

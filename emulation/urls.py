@@ -1,12 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from blocs import views as bloc_views
-from emulation import views as operations
+from ops import views as ops_views
 
 urlpatterns = [
-    path("", bloc_views.home, name="home"),
-    path("healthz", operations.healthz, name="healthz"),
+    path("", ops_views.home, name="home"),
+    path("healthz", ops_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("blocs/", include("blocs.urls")),

@@ -11,11 +11,11 @@ def _refuse_unsafe_production() -> None:
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
 
-    from blocs.management.commands.check_production import problems
+    from ops.checks import production_problems
 
     if settings.DEBUG:
         return
-    found = problems()
+    found = production_problems()
     if found:
         raise ImproperlyConfigured(
             "This configuration is not safe for production:\n" + "\n".join(f"  - {problem}" for problem in found)

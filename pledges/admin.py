@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from blocs.admin import ReadOnlyInline, StateByServicesAdmin
+from core.admin import ReadOnlyInline, StateByServicesAdmin
 from pledges.models import Comment, Pledge, PledgeEvent, PledgeItem, Reminder, RequiredSigner, Signature
 
 

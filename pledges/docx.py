@@ -13,7 +13,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Mm, Pt
 
-from blocs.templatetags.vn import document_date
+from core.templatetags.vn import document_date
 
 FONT = "Times New Roman"
 # XML 1.0 refuses these: one pasted into a stored text would make the download a 500.

@@ -7,8 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from blocs.forms import NFCMixin, date_field
-from pledges import images
+from core import images
+from core.forms import NFCMixin, PdfUploadField, date_field
 from pledges.models import Comment, PledgeItem, RequiredSigner, Signature
 
 
@@ -105,55 +105,26 @@ class PaperSignatureForm(NFCMixin, forms.Form):
     capacity_title = forms.CharField(
         label=_("Title under the capacity"), max_length=120, required=False, help_text=_("e.g. PHÓ GIÁM ĐỐC")
     )
-    scan = forms.FileField(label=_("Scan of the signed page (PDF, PNG or JPEG)"))
+    scan = PdfUploadField(
+        label=_("Scan of the signed page (PDF, PNG or JPEG)"), max_bytes=images.MAX_SCAN_BYTES, scans=True
+    )
 
     def __init__(self, *args, signers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["signer"].queryset = signers
 
-    def clean_scan(self):
-        upload = self.cleaned_data["scan"]
-        if upload.size > images.MAX_SCAN_BYTES:
-            raise ValidationError(_("The scan is too large (at most 10 MB)."))
-        data = upload.read()
-        self.scan_extension = images.clean_scan(data)
-        return data
 
-
-class SavedSignatureForm(forms.Form):
-    image = forms.FileField(label=_("Signature image (PNG)"))
-
-    def clean_image(self):
-        upload = self.cleaned_data["image"]
-        if upload.size > images.MAX_SIGNATURE_BYTES:
-            raise ValidationError(_("The signature image is too large (at most 512 KB)."))
-        return images.clean_signature_png(upload.read())
+MAX_PDF_BYTES = 30 * 1024 * 1024
 
 
 class VerifyUploadForm(forms.Form):
-    document = forms.FileField(label=_("PDF file to check"))
-
-    def clean_document(self):
-        upload = self.cleaned_data["document"]
-        if upload.size > 30 * 1024 * 1024:
-            raise ValidationError(_("The file is too large (at most 30 MB)."))
-        data = upload.read()
-        if not data.startswith(b"%PDF-"):
-            raise ValidationError(_("This is not a PDF file."))
-        return data
+    document = PdfUploadField(label=_("PDF file to check"), max_bytes=MAX_PDF_BYTES)
 
 
 class DigitalSignatureForm(forms.Form):
-    signed_pdf = forms.FileField(label=_("The pledge's PDF, signed with your digital certificate"))
-
-    def clean_signed_pdf(self):
-        upload = self.cleaned_data["signed_pdf"]
-        if upload.size > 30 * 1024 * 1024:
-            raise ValidationError(_("The file is too large (at most 30 MB)."))
-        data = upload.read()
-        if not data.startswith(b"%PDF-"):
-            raise ValidationError(_("This is not a PDF file."))
-        return data
+    signed_pdf = PdfUploadField(
+        label=_("The pledge's PDF, signed with your digital certificate"), max_bytes=MAX_PDF_BYTES
+    )
 
 
 class CommentForm(NFCMixin, forms.Form):

@@ -7,22 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from blocs.models import Term, Unit
-from emulation.storage import private_storage
-
-
-class AppendOnly(models.Model):
-    """Rows that are evidence: written once, never changed or deleted."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("This record is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("This record is append-only.")
+from core.models import AppendOnly, Event
+from core.storage import private_storage
 
 
 class PledgeQuerySet(models.QuerySet):
@@ -196,7 +182,7 @@ class Signature(AppendOnly):
         return f"{self.signer_name} – {self.unit_name}"
 
 
-class PledgeEvent(AppendOnly):
+class PledgeEvent(Event):
     class Kind(models.TextChoices):
         CREATED = "created", _("Created")
         EDITED = "edited", _("Edited")
@@ -213,14 +199,10 @@ class PledgeEvent(AppendOnly):
         COMMENT_ANSWERED = "comment_answered", _("Comment answered")
 
     pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     created_at = models.DateTimeField(_("time"), db_index=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=400, blank=True)
-    details = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("pledge event")

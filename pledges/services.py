@@ -18,11 +18,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from blocs.errors import ServiceError
 from blocs.models import Membership, Term, Unit
-from blocs.text import nfc
-from emulation.after_response import after_response
-from pledges import clock
+from core import clock
+from core.after_response import after_response
+from core.errors import ServiceError
+from core.text import nfc
 from pledges.content import HASH_VERSION, content_hash, name_key
 from pledges.models import Pledge, PledgeEvent, PledgeItem, RequiredSigner, Signature
 
@@ -46,14 +46,8 @@ class PledgeError(ServiceError):
 
 
 def _event(pledge, kind, *, actor=None, ip=None, user_agent="", **details) -> PledgeEvent:
-    return PledgeEvent.objects.create(
-        pledge=pledge,
-        actor=actor,
-        kind=kind,
-        created_at=clock.now(),
-        ip=ip,
-        user_agent=(user_agent or "")[:400],
-        details=details,
+    return PledgeEvent.record(
+        pledge=pledge, actor=actor, kind=kind, ip=ip, user_agent=(user_agent or "")[:400], details=details
     )
 
 
@@ -387,7 +381,7 @@ def after_completion(pledge_id: int) -> None:
     """Follow-up work once a pledge completes, run after commit.
 
     The signed PDF is marked pending, then produced under a time limit after the
-    last signer's response is sent (``emulation.after_response``), or by the PDF
+    last signer's response is sent (``core.after_response``), or by the PDF
     worker (``pledge_pdf --watch``) when ``PDF_WORKER`` is on. A failure here
     never loses a signature: the signatures are committed before it runs.
     """
@@ -640,6 +634,7 @@ def pledge_pdf_produce(pledge_id: int, *, time_limit: float | None = None) -> Pl
     from django.conf import settings
     from django.core.files.storage import storages
 
+    from core import pdf as pdf_engine
     from pledges import pdf
 
     pledge = Pledge.objects.for_document().get(pk=pledge_id)
@@ -658,7 +653,7 @@ def pledge_pdf_produce(pledge_id: int, *, time_limit: float | None = None) -> Pl
     storage = storages["private"]
     name = storage.save(f"pledge-pdfs/{uuid.uuid4().hex}.pdf", ContentFile(data))
     moved = Pledge.objects.filter(pk=pledge.pk, pdf_status=Pledge.PdfStatus.PENDING).update(
-        pdf_status=Pledge.PdfStatus.READY, pdf_file=name, pdf_sha256=pdf.sha256(data), pdf_error=""
+        pdf_status=Pledge.PdfStatus.READY, pdf_file=name, pdf_sha256=pdf_engine.sha256(data), pdf_error=""
     )
     if moved != 1:  # another worker stored it first: keep theirs
         storage.delete(name)
@@ -709,17 +704,17 @@ def digital_signature_add(
 
 
 def _digital_signature_add(*, actor, pledge, signed_pdf, ip, user_agent):
-    from pledges import pdf
+    from core import pdf as pdf_engine
 
     if not (actor.is_active and actor.can_sign and actor.unit_id):
         raise PledgeError(_("Only a head with signing right can sign for a unit."))
-    token = pdf.sha256(signed_pdf)
+    token = pdf_engine.sha256(signed_pdf)
     frozen = pledge_frozen_pdf(pledge)
     if not signed_pdf.startswith(frozen) or len(signed_pdf) == len(frozen):
         raise PledgeError(
             _("This file is not the frozen pledge signed: download the pledge's PDF, sign it, upload it.")
         )
-    verdict = pdf.inspect_signature(signed_pdf)
+    verdict = pdf_engine.inspect_signature(signed_pdf)
     if not (verdict["sealed"] and verdict["intact"] and verdict["whole_file"]):
         raise PledgeError(_("The digital signature is missing, broken, or does not cover the whole file."))
     now = clock.now()
@@ -773,6 +768,7 @@ def page_images(pledge: Pledge, *, render: bool, draft_digest: str | None = None
     """
     from django.core.files.storage import storages
 
+    from core import pdf as pdf_engine
     from pledges import pdf
 
     storage = storages["private"]
@@ -792,7 +788,7 @@ def page_images(pledge: Pledge, *, render: bool, draft_digest: str | None = None
     else:
         data = pledge_frozen_pdf(pledge)
     names = []
-    for number, png in enumerate(pdf.pdf_to_pngs(data), start=1):
+    for number, png in enumerate(pdf_engine.pdf_to_pngs(data), start=1):
         name = f"{key}-{number}.png"
         if not storage.exists(f"{folder}/{name}"):  # the same content renders the same pages
             storage.save(f"{folder}/{name}", ContentFile(png))
@@ -819,7 +815,7 @@ def _send(*, pledge: Pledge, users, kind: str, template: str, context: dict) -> 
     from django.conf import settings
     from django.urls import reverse
 
-    from emulation.mail import mail_once
+    from core.mail import mail_once
     from pledges.models import Reminder
 
     now = clock.now()

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from blocs.access import get_term_for_user
-from blocs.errors import run_service
+from core import images
+from core import pdf as pdf_engine
+from core.errors import run_service
+from core.files import private_file_response
 from pledges import access, pdf, services
 from pledges.forms import (
     DigitalSignatureForm,
@@ -28,6 +31,7 @@ from pledges.forms import (
     VerifyUploadForm,
 )
 from pledges.models import Pledge, PledgeItem, RequiredSigner, Signature
+from pledges.selectors import pdf_verdict
 
 
 def _client(request) -> dict:
@@ -288,8 +292,8 @@ def paper_signature(request, pk):
                 signer_name=data["signer_name"],
                 capacity=data["capacity"],
                 capacity_title=data["capacity_title"],
-                scan=data["scan"],
-                scan_extension=form.scan_extension,
+                scan=data["scan"].data,
+                scan_extension=data["scan"].extension,
                 **_client(request),
             ),
         )
@@ -300,25 +304,16 @@ def paper_signature(request, pk):
     return render(request, "pledges/paper.html", {"form": form, "title": title, "pledge": pledge})
 
 
-def _private_file(field, content_type: str) -> FileResponse:
-    if not field:
-        raise Http404(_("No such file."))
-    response = FileResponse(field.open("rb"), content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 def signature_image(request, pk):
     signature = access.get_signature_for_user(request.user, pk)
-    return _private_file(signature.image, "image/png")
+    return private_file_response(signature.image, content_type="image/png")
 
 
 @login_required
 def signature_seal(request, pk):
     signature = access.get_signature_for_user(request.user, pk)
-    return _private_file(signature.seal_image, "image/png")
+    return private_file_response(signature.seal_image, content_type="image/png")
 
 
 @login_required
@@ -327,8 +322,8 @@ def signature_scan(request, pk):
     if not access.get_pledge_for_user(request.user, signature.pledge_id).roles.can_edit:
         raise Http404(_("No such file."))
     name = signature.scan.name or ""
-    content_type = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}.get(name.rsplit(".", 1)[-1])
-    return _private_file(signature.scan, content_type or "application/octet-stream")
+    content_type = images.CONTENT_TYPES.get(name.rsplit(".", 1)[-1])
+    return private_file_response(signature.scan, content_type=content_type or "application/octet-stream")
 
 
 @login_required
@@ -339,9 +334,9 @@ def pledge_pdf(request, pk):
         if pledge.pdf_status != Pledge.PdfStatus.READY:
             messages.info(request, _("The signed PDF is being prepared; try again in a moment."))
             return redirect(pledge)
-        response = FileResponse(pledge.pdf_file.open("rb"), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{pdf.filename(pledge)}"'
-        return response
+        return private_file_response(
+            pledge.pdf_file, content_type="application/pdf", filename=pdf.filename(pledge), as_attachment=True
+        )
     data = pdf.render_pdf(Pledge.objects.for_document().get(pk=pledge.pk), preview=True)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="BAN-DU-THAO-{pdf.filename(pledge)}"'
@@ -383,17 +378,10 @@ def verify_code(request, code):
     form = VerifyUploadForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = pdf_verdict(form.cleaned_data["document"])
+        result = pdf_verdict(form.cleaned_data["document"].data)
         result["matches_this"] = result["registered"] is not None and result["registered"].pk == pledge.pk
     context = _document_context(pledge) | {"form": form, "result": result}
     return render(request, "pledges/verify.html", context)
-
-
-def pdf_verdict(data: bytes) -> dict:
-    """Return whether *data* is a registered pledge PDF and whether its seal is intact."""
-    digest = pdf.sha256(data)
-    registered = Pledge.objects.filter(pdf_sha256=digest).first()
-    return {"sha256": digest, "registered": registered, **pdf.validate_seal(data)}
 
 
 @login_required
@@ -420,7 +408,7 @@ def sign_digital(request, pk):
         result = run_service(
             form,
             lambda: services.digital_signature_add(
-                actor=request.user, pledge=pledge, signed_pdf=form.cleaned_data["signed_pdf"], **_client(request)
+                actor=request.user, pledge=pledge, signed_pdf=form.cleaned_data["signed_pdf"].data, **_client(request)
             ),
         )
         if result:
@@ -440,15 +428,9 @@ def page_image(request, pk, name):
     pledge = access.get_pledge_for_user(request.user, pk)
     if not name.startswith(("draft-", "frozen-")):
         raise Http404(_("No such page."))
-    from django.core.files.storage import storages
-
-    storage = storages["private"]
-    path = f"page-images/{pledge.pk}/{name}.png"
-    if not storage.exists(path):
-        raise Http404(_("No such page."))
-    response = FileResponse(storage.open(path, "rb"), content_type="image/png")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return private_file_response(
+        f"page-images/{pledge.pk}/{name}.png", content_type="image/png", cache="private, max-age=86400"
+    )
 
 
 @login_required
@@ -457,7 +439,7 @@ def conference(request, pk):
     pledge = access.get_pledge_for_user(request.user, pk, queryset=Pledge.objects.for_document())
     context = _document_context(pledge)
     context["signed_count"] = sum(1 for row in context["rows"] if row["signature"])
-    context["qr"] = pdf.qr_data_uri(settings.SITE_URL + reverse("pledges:sign", args=[pledge.pk]))
+    context["qr"] = pdf_engine.qr_data_uri(settings.SITE_URL + reverse("pledges:sign", args=[pledge.pk]))
     return render(request, "pledges/conference.html", context)
 
 

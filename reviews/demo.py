@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from accounts.models import User
 from blocs.models import Term
-from pledges import clock
+from core import clock
 from reviews import services
 from reviews.models import Ballot, Review, ScoringTable
 

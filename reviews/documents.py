@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from blocs.models import Membership, Term
-from pledges import pdf
+from core import pdf
 from pledges.models import Pledge
 from reviews import services
 from reviews.models import Ballot, Dossier, Election, Review

@@ -7,9 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from blocs.forms import NFCMixin, date_field
-from blocs.templatetags.vn import points_filter
-from blocs.text import clean_pasted
+from core.forms import NFCMixin, PdfUploadField, date_field
+from core.templatetags.vn import points_filter
+from core.text import clean_pasted
 from reviews.models import Election
 from reviews.services import MAX_EVIDENCE_BYTES
 
@@ -192,19 +192,15 @@ class AdjustForm(forms.Form):
 
 
 class EvidenceForm(NFCMixin, forms.Form):
-    file = forms.FileField(label=_("Evidence file (PDF, PNG or JPEG, at most 10 MB)"))
+    file = PdfUploadField(
+        label=_("Evidence file (PDF, PNG or JPEG, at most 10 MB)"), max_bytes=MAX_EVIDENCE_BYTES, scans=True
+    )
     criterion = forms.ModelChoiceField(label=_("For criterion"), queryset=None, required=False)
 
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["criterion"].queryset = criteria
         self.fields["criterion"].label_from_instance = lambda c: f"{c.code} – {c.title}"
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_EVIDENCE_BYTES:
-            raise ValidationError(_("The file is too large (at most 10 MB)."))
-        return upload
 
 
 class BallotOpenForm(forms.Form):

@@ -8,8 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from blocs.models import Term
-from emulation.storage import private_storage
-from pledges.models import AppendOnly
+from core.models import Event
+from core.storage import private_storage
 from reviews import scoring
 
 
@@ -134,7 +134,7 @@ class Band(models.Model):
         return self.name
 
 
-class ReviewEvent(AppendOnly):
+class ReviewEvent(Event):
     """The audit trail of a term's review."""
 
     class Kind(models.TextChoices):
@@ -159,12 +159,8 @@ class ReviewEvent(AppendOnly):
         CLOSED = "closed", _("Review closed")
 
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="review_events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     created_at = models.DateTimeField(_("time"))
-    details = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("review event")

@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from blocs.errors import ServiceError
 from blocs.models import Membership, Term
-from blocs.text import nfc
-from emulation.mail import mail_once
-from pledges import clock, images
+from core import clock, images
+from core.errors import ServiceError
+from core.mail import mail_once
+from core.text import nfc
 from reviews import scoring
 from reviews.ballot import tally as ballot_tally
 from reviews.models import (
@@ -56,7 +56,7 @@ class ReviewError(ServiceError):
 
 
 def _event(term, kind, *, actor=None, **details) -> ReviewEvent:
-    return ReviewEvent.objects.create(term=term, actor=actor, kind=kind, created_at=clock.now(), details=details)
+    return ReviewEvent.record(term=term, actor=actor, kind=kind, details=details)
 
 
 def table_set(*, actor, term: Term, data: dict) -> ScoringTable:

@@ -5,14 +5,15 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from blocs.errors import run_service
 from blocs.models import Unit
+from core.errors import run_service
+from core.files import private_file_response
 from reviews import access, export, services
 from reviews.forms import (
     AdjustForm,
@@ -340,7 +341,7 @@ def evidence_add(request, pk):
             lambda: services.evidence_add(
                 actor=request.user,
                 assessment=assessment,
-                data=upload.read(),
+                data=upload.data,
                 name=upload.name,
                 criterion=form.cleaned_data["criterion"],
             ),
@@ -354,15 +355,9 @@ def evidence_add(request, pk):
 @login_required
 def evidence_file(request, pk):
     evidence = access.get_evidence(request.user, pk)
-    try:
-        handle = evidence.file.open("rb")
-    except OSError:
-        raise Http404(_("No such file.")) from None
-    response = FileResponse(handle, content_type=evidence.content_type, filename=evidence.original_name)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
+    return private_file_response(
+        evidence.file, content_type=evidence.content_type, filename=evidence.original_name, sandbox=True
+    )
 
 
 @require_POST
@@ -701,15 +696,8 @@ def dossier_decide(request, pk):
 def dossier_pdf(request, pk, part):
     dossier = access.get_dossier(request.user, pk)
     field = {"minutes": dossier.minutes_pdf, "request": dossier.request_pdf}.get(part)
-    if not field:
-        raise Http404(_("No such file."))
-    name = {"minutes": "Bien-ban", "request": "To-trinh"}[part]
-    response = FileResponse(
-        field.open("rb"), content_type="application/pdf", filename=f"{name}-{dossier.term.year}.pdf"
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    name = {"minutes": "Bien-ban", "request": "To-trinh"}.get(part, "")
+    return private_file_response(field, content_type="application/pdf", filename=f"{name}-{dossier.term.year}.pdf")
 
 
 @login_required

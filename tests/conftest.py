@@ -35,7 +35,7 @@ def private_files(settings, tmp_path):
 @pytest.fixture(scope="session")
 def dev_seal(tmp_path_factory):
     """A development seal certificate of the test session, with its root."""
-    from pledges.management.commands.make_dev_seal import write_dev_seal
+    from ops.management.commands.make_dev_seal import write_dev_seal
 
     target = tmp_path_factory.mktemp("seal") / "seal.p12"
     return target, write_dev_seal(target, "test-passphrase")

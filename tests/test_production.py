@@ -33,7 +33,7 @@ def production_env(tmp_path):
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.serialization import pkcs12
 
-    from pledges.management.commands.make_dev_seal import make_certificates
+    from ops.management.commands.make_dev_seal import make_certificates
 
     _, root, key, cert = make_certificates(organisation="Ban Thi dua - Khen thuong tinh")
     seal = tmp_path / "organisation.p12"
@@ -67,7 +67,7 @@ def test_check_production_lists_what_to_fix(tmp_path):
 
 
 def test_check_production_refuses_the_development_seal(production_env, tmp_path):
-    from pledges.management.commands.make_dev_seal import write_dev_seal
+    from ops.management.commands.make_dev_seal import write_dev_seal
 
     root = write_dev_seal(tmp_path / "seal" / "other-name.p12", "secret")
     env = {**production_env, "SEAL_PKCS12": str(root.parent / "other-name.p12")}

@@ -11,7 +11,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import translation
 
-from blocs.forms import date_field
+from core.forms import date_field
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,7 +66,7 @@ def test_dates_are_shown_day_first(language):
 
 
 def test_long_vietnamese_date():
-    from blocs.templatetags.vn import long_date
+    from core.templatetags.vn import long_date
 
     with translation.override("vi"):
         assert long_date(datetime.date(2022, 3, 30)) == "ngày 30 tháng 3 năm 2022"

@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 
 from blocs import services as bloc_services
-from pledges import clock
+from core import clock
 from pledges import services as pledge_services
 from reviews import services as review_services
 from reviews.models import Dossier, Proposal

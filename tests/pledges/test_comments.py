@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from pledges import clock, services
+from core import clock
+from pledges import services
 from pledges.models import Comment
 from pledges.services import PledgeError
 

@@ -6,7 +6,7 @@ import unicodedata
 import docx
 from django.urls import reverse
 
-from blocs.text import clean_pasted
+from core.text import clean_pasted
 
 
 def document_text(data: bytes) -> str:

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from accounts import services as account_services
 from blocs import services as bloc_services
+from core import pdf as pdf_engine
 from pledges import pdf, services
 from pledges.models import Pledge
 from tests.conftest import make_user
@@ -115,12 +116,12 @@ def test_qr_code_opens_the_verification_page(completed):
 
 def test_seal_is_intact_and_trusted_and_breaks_on_one_byte(completed):
     pledge, data = completed
-    verdict = pdf.validate_seal(data)
+    verdict = pdf_engine.validate_seal(data)
     assert verdict["sealed"] and verdict["intact"] and verdict["whole_file"] and verdict["trusted"]
     changed = bytearray(data)
     changed[len(changed) // 3] ^= 0x01
-    assert not pdf.validate_seal(bytes(changed))["intact"]
-    assert pdf.sha256(data) == pledge.pdf_sha256
+    assert not pdf_engine.validate_seal(bytes(changed))["intact"]
+    assert pdf_engine.sha256(data) == pledge.pdf_sha256
 
 
 def test_pdf_a3_identification_and_attachment_survive_the_seal(completed):
@@ -177,7 +178,7 @@ def test_preview_is_watermarked_and_never_sealed(client, cast, pledge):
     assert response["Content-Type"] == "application/pdf"
     rotated = run("pdftotext", "-raw", "-", "-", data=response.content)  # the watermark is set at an angle
     assert "BẢN DỰ THẢO" in " ".join(unicodedata.normalize("NFC", rotated).split())
-    assert not pdf.validate_seal(response.content)["sealed"]
+    assert not pdf_engine.validate_seal(response.content)["sealed"]
 
 
 def test_pledge_pdf_command_writes_the_stored_file(completed, tmp_path):

@@ -9,7 +9,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from pledges import clock, services
+from core import clock
+from pledges import services
 from tests.pledges.conftest import sign
 
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")

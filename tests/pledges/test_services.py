@@ -5,7 +5,8 @@ import pytest
 from django.utils import translation
 
 from blocs import services as bloc_services
-from pledges import clock, services
+from core import clock
+from pledges import services
 from pledges.content import canonical, name_key
 from pledges.models import Pledge, PledgeEvent, PledgeItem, Signature
 from pledges.services import PledgeError
@@ -305,9 +306,9 @@ def test_cancel_is_refused_after_completion(cast, pledge, heads):
 
 
 def test_font_check_fails_clearly_without_the_font(settings, tmp_path):
-    from pledges.checks import fonts_installed
+    from core.checks import fonts_installed
 
     assert fonts_installed(None) == []
     settings.FONT_DIR = tmp_path
     errors = fonts_installed(None)
-    assert errors[0].id == "pledges.E001" and "fonts-liberation2" in errors[0].hint
+    assert errors[0].id == "core.E001" and "fonts-liberation2" in errors[0].hint

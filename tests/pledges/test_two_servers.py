@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from django.db import connection
 
 from bench.pages import session_for
-from pledges.management.commands.make_dev_seal import make_certificates
+from ops.management.commands.make_dev_seal import make_certificates
 from pledges.models import Pledge, Signature
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -13,7 +13,7 @@ import pikepdf
 import pytest
 
 from blocs import services as registry
-from pledges import clock
+from core import clock
 from reviews import documents, services
 from tests.conftest import make_user
 from tests.reviews.conftest import fill

@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from pledges.views import pdf_verdict
+from pledges.selectors import pdf_verdict
 
 
 class Command(BaseCommand):

@@ -16,9 +16,9 @@ from django.utils import timezone
 from accounts.models import User
 from blocs import services
 from blocs.models import Province, Term, Unit
-from pledges import clock
+from core import clock
+from core.images import typed_signature_png
 from pledges import services as pledge_services
-from pledges.images import typed_signature_png
 from reviews.demo import seed_ballot_2022, seed_dossier_2022, seed_review_2022
 from reviews.models import Review
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from blocs.management.commands.backup import sha256_file
+from ops.management.commands.backup import sha256_file
 
 
 class Command(BaseCommand):

@@ -21,6 +21,6 @@ def fonts_installed(app_configs, **kwargs):
         checks.Error(
             f"Font files missing in {settings.FONT_DIR}: {', '.join(missing)}.",
             hint="Install Debian's fonts-liberation2 (./run.sh does) or set FONT_DIR to the folder that holds them.",
-            id="pledges.E001",
+            id="core.E001",
         )
     ]

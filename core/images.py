@@ -69,18 +69,12 @@ def typed_signature_png(name: str) -> bytes:
     return out.getvalue()
 
 
-def clean_scan(data: bytes) -> str:
-    """Return the file extension ("pdf", "png" or "jpg") of a scan checked by content, or raise."""
-    return clean_pdf_or_image(data, max_bytes=MAX_SCAN_BYTES)
-
-
 def clean_pdf_or_image(data: bytes, *, max_bytes: int) -> str:
     """Return "pdf", "png" or "jpg" for *data* checked by its content (never its name), or raise."""
     if len(data) > max_bytes:
         raise ValidationError(_("The file is too large (at most %(mb)s MB).") % {"mb": max_bytes // (1024 * 1024)})
     if data.startswith(b"%PDF-"):
-        if b"%%EOF" not in data[-2048:]:
-            raise ValidationError(_("The PDF file is damaged."))
+        clean_pdf(data)
         return "pdf"
     try:
         with Image.open(io.BytesIO(data)) as image:
@@ -92,6 +86,14 @@ def clean_pdf_or_image(data: bytes, *, max_bytes: int) -> str:
             return "png" if image.format == "PNG" else "jpg"
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise ValidationError(_("The file must be a PDF, PNG or JPEG file.")) from error
+
+
+def clean_pdf(data: bytes) -> None:
+    """Raise ValidationError unless *data* is a whole PDF file: its header, and its end marker near the end."""
+    if not data.startswith(b"%PDF-"):
+        raise ValidationError(_("This is not a PDF file."))
+    if b"%%EOF" not in data[-2048:]:
+        raise ValidationError(_("The PDF file is damaged."))
 
 
 CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}

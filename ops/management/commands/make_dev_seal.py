@@ -11,7 +11,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-DEVELOPMENT = "Giao uoc thi dua (development)"
+from core.pdf import DEVELOPMENT_SEAL as DEVELOPMENT
 
 
 def _name(common_name: str, organisation: str = DEVELOPMENT) -> x509.Name:

@@ -33,7 +33,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from blocs.management.commands.seed_demo import PLEDGE_GROUNDS, PLEDGE_IMPLEMENTATION, PLEDGE_INTRODUCTION, PLEDGE_ITEMS
 from blocs.models import (
     Bloc,
     BlocName,
@@ -46,7 +45,8 @@ from blocs.models import (
     Unit,
     UnitName,
 )
-from blocs.text import fold
+from core.text import fold
+from ops.management.commands.seed_demo import PLEDGE_GROUNDS, PLEDGE_IMPLEMENTATION, PLEDGE_INTRODUCTION, PLEDGE_ITEMS
 from pledges.content import HASH_VERSION, content_hash
 from pledges.models import Pledge, PledgeEvent, PledgeItem, RequiredSigner, Signature
 from reviews.models import (
