@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole test suite: on a throwaway PostgreSQL server, then on SQLite
 # (without the tests that need PostgreSQL, a browser or the PDF readers), then
-# the linter. Exits non-zero if anything fails.
+# the linter and the import contracts. Exits non-zero if anything fails.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -49,5 +49,8 @@ rm -rf "$logs"
 
 echo "== ruff"
 .venv/bin/ruff check . || status=1
+
+echo "== import contracts (lint-imports: the layers and no import circle; see pyproject.toml)"
+.venv/bin/lint-imports --no-cache --no-logo || status=1
 
 exit $status

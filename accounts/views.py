@@ -11,7 +11,7 @@ from accounts import access, services
 from accounts.forms import InviteForm, SavedSignatureForm
 from blocs.access import board_province_ids, writable_provinces
 from blocs.models import Unit
-from core.errors import ServiceError, run_service
+from core.errors import run_action, run_service
 from core.files import private_file_response
 
 
@@ -56,12 +56,11 @@ def user_invite(request):
 def user_deactivate(request, pk):
     target = access.get_user_for_board(request.user, pk)
     province = target.province or (target.unit.province if target.unit else None)
-    try:
-        services.user_deactivate(actor=request.user, user=target, province=province)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("%(name)s can no longer log in.") % {"name": target.full_name})
+    run_action(
+        request,
+        lambda: services.user_deactivate(actor=request.user, user=target, province=province),
+        _("%(name)s can no longer log in.") % {"name": target.full_name},
+    )
     return redirect("accounts:user_list")
 
 

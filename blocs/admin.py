@@ -99,3 +99,9 @@ class NameVersionAdmin(StateByServicesAdmin):
     list_display = ["__str__", "valid_from"]
     search_fields = ["name"]
     date_hierarchy = "valid_from"
+
+    def get_fields(self, request, obj=None):
+        # The owner first, then the date and the names: the fields ``DatedName`` shares would come first.
+        fields = super().get_fields(request, obj)
+        owner = next(f.name for f in self.model._meta.fields if f.many_to_one)
+        return [owner, *(name for name in fields if name != owner)]

@@ -35,6 +35,25 @@ class DatedNamesMixin:
         return version.name if version else self.name
 
 
+class DatedName(models.Model):
+    """A name its owner carries from *valid_from* until its next name; ``None`` means from the start.
+
+    Each subclass adds the foreign key to its owner (``related_name="versions"``,
+    which ``DatedNamesMixin`` reads) and its own ``Meta``: the ordering and the
+    constraint name the owner's field, and the names must stay those of the
+    migrations already applied.
+    """
+
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    name = models.CharField(_("name"), max_length=255)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+
 class BlocQuerySet(models.QuerySet):
     def for_list(self):
         """Everything the bloc list shows, in a fixed number of queries."""
@@ -83,21 +102,17 @@ class Province(DatedNamesMixin, models.Model):
         return self.name
 
 
-class ProvinceName(models.Model):
+class ProvinceName(DatedName):
     province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="versions")
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200)  # as long as Province.name
 
-    class Meta:
+    class Meta(DatedName.Meta):
         verbose_name = _("province name")
         verbose_name_plural = _("province names")
         ordering = ["province", "valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["province", "valid_from"], name="province_name_once_per_date"),
         ]
-
-    def __str__(self):
-        return self.name
 
 
 class Unit(DatedNamesMixin, models.Model):
@@ -137,6 +152,10 @@ class Unit(DatedNamesMixin, models.Model):
     def save(self, *args, **kwargs):
         # A folded copy makes "so y te" find "Sở Y tế" on SQLite and PostgreSQL alike.
         self.search_text = fold(f"{self.code} {self.name} {self.short_name}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"code", "name", "short_name"} & set(update_fields):
+            # Saving the searched fields alone would leave the folded copy stale (a renamed unit not found).
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -155,23 +174,21 @@ class Unit(DatedNamesMixin, models.Model):
         return version.head_title if version else self.head_title
 
 
-class UnitName(models.Model):
+class UnitName(DatedName):
+    """A unit's name, short name and head's title from a date: a renamed department's head changes title too."""
+
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="versions")
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
     name = models.CharField(_("full name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     head_title = models.CharField(_("title of the head"), max_length=100)
 
-    class Meta:
+    class Meta(DatedName.Meta):
         verbose_name = _("unit name")
         verbose_name_plural = _("unit names")
         ordering = ["unit", "valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "valid_from"], name="unit_name_once_per_date"),
         ]
-
-    def __str__(self):
-        return self.name
 
 
 class Bloc(DatedNamesMixin, models.Model):
@@ -212,12 +229,10 @@ class Bloc(DatedNamesMixin, models.Model):
         return reverse("blocs:bloc_detail", args=[self.pk])
 
 
-class BlocName(models.Model):
+class BlocName(DatedName):
     bloc = models.ForeignKey(Bloc, on_delete=models.CASCADE, related_name="versions")
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    name = models.CharField(_("name"), max_length=255)
 
-    class Meta:
+    class Meta(DatedName.Meta):
         verbose_name = _("bloc name")
         verbose_name_plural = _("bloc names")
         ordering = ["bloc", "valid_from"]
@@ -225,8 +240,12 @@ class BlocName(models.Model):
             models.UniqueConstraint(fields=["bloc", "valid_from"], name="bloc_name_once_per_date"),
         ]
 
-    def __str__(self):
-        return self.name
+
+def _role(verbose_name) -> models.ForeignKey:
+    """A role of a term held by one unit (none until assigned); the unit keeps no reverse link."""
+    return models.ForeignKey(
+        Unit, verbose_name=verbose_name, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
 
 class Term(models.Model):
@@ -234,25 +253,16 @@ class Term(models.Model):
 
     bloc = models.ForeignKey(Bloc, verbose_name=_("bloc"), on_delete=models.PROTECT, related_name="terms")
     year = models.PositiveSmallIntegerField(_("year"))
-    chair = models.ForeignKey(
-        Unit,
-        verbose_name=_("chair"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    vice_chair = models.ForeignKey(
-        Unit,
-        verbose_name=_("vice-chair"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    chair = _role(_("chair"))
+    vice_chair = _role(_("vice-chair"))
     roles_reference = models.CharField(_("decision or minutes"), max_length=255, blank=True)
     vice_chair_acting = models.BooleanField(_("vice-chair acting"), default=False)
     vice_chair_acting_reason = models.CharField(_("reason"), max_length=255, blank=True)
+    # Next year's chair and vice-chair as this year's year-end meeting elected them: the rollover
+    # proposes them over the rotation (set through ``term_next_roles_set``).
+    next_chair = _role(_("chair elected for next year"))
+    next_vice_chair = _role(_("vice-chair elected for next year"))
+    next_roles_reference = models.CharField(_("minutes of the election"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TermQuerySet.as_manager()
@@ -380,6 +390,7 @@ class Event(core_models.Event):
         MEMBER_ENDED = "member_ended", _("Membership ended")
         ROLES_ASSIGNED = "roles_assigned", _("Chair and vice-chair assigned")
         VICE_CHAIR_ACTING = "vice_chair_acting", _("Vice-chair acting switched")
+        NEXT_ROLES_SET = "next_roles_set", _("Next year's chair and vice-chair elected")
         USER_INVITED = "user_invited", _("User invited")
         USER_DEACTIVATED = "user_deactivated", _("User deactivated")
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from accounts.models import User
 from blocs.models import Term
 from core import clock
-from reviews import services
+from reviews import selectors, services
 from reviews.models import Ballot, Review, ScoringTable
 
 VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -278,7 +278,7 @@ def seed_review_2022(*, term: Term, officer: User) -> Review:
     *term* needs a head with signing right and a key in ``UNITS``; the term must have no review yet.
     """
     with clock.fixed_at(at(1, 8, 30)):
-        services.table_set(actor=officer, term=term, data=services.example_table())
+        services.table_set(actor=officer, term=term, data=selectors.example_table())
     with clock.fixed_at(at(5, 9)):
         review = services.review_open(actor=officer, term=term, deadline=datetime.date(2022, 12, 20))
     table = ScoringTable.objects.with_parts().get(term=term)

@@ -2,7 +2,8 @@
 
 Pure helpers like ``pledges.pdf``: they read the dossier and return PDF/A-3 bytes in the
 pledge's official layout, with the data each document shows attached as JSON so that
-the board can reuse it; storing and state live in ``reviews.services``.
+the board can reuse it. They import only models and ``reviews.selectors``; storing the PDFs
+and the dossier's state live in ``reviews.services.dossiers``, which imports this module.
 """
 
 import datetime
@@ -15,7 +16,7 @@ from django.utils import timezone, translation
 from blocs.models import Membership, Term
 from core import pdf
 from pledges.models import Pledge
-from reviews import services
+from reviews import selectors
 from reviews.models import Ballot, Dossier, Election, Review
 
 STYLESHEETS = ("dossier.css",)
@@ -79,7 +80,7 @@ def _results(review: Review) -> list[dict]:
             "tied": row["tied"],
             "unit_id": row["assessment"].unit_id,
         }
-        for row in services.results(review)
+        for row in selectors.results(review)
     ]
 
 
@@ -89,7 +90,7 @@ def _rounds(term: Term) -> list[dict]:
     ballots = list(term.ballots.order_by("round"))
     followed = {ballot.previous_id for ballot in ballots if ballot.previous_id}
     for ballot in ballots:
-        count = services.ballot_count(ballot)
+        count = selectors.ballot_count(ballot)
         forms, taken = [], set()
         for form in count["forms"]:
             candidates = []

@@ -11,6 +11,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from core.templatetags.vn import long_date
+from reviews import selectors
+from reviews.models import Proposal, Review
 
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -118,8 +120,6 @@ def _sheet(book, title: str, headers: list[str], rows: list[list], widths: list[
 def year_workbook(*, province_ids, year: int) -> bytes:
     """The year's results (every closed review's ranking) and proposals (with the board's decisions) of the
     provinces' blocs, for the board's Excel work."""
-    from reviews import services
-    from reviews.models import Proposal, Review
 
     reviews = (
         Review.objects.filter(term__year=year, term__bloc__province_id__in=province_ids, status=Review.Status.CLOSED)
@@ -128,7 +128,7 @@ def year_workbook(*, province_ids, year: int) -> bytes:
     )
     results = []
     for review in reviews:
-        for row in services.results(review):
+        for row in selectors.results(review):
             result = row["result"]
             rank = f"{row['rank']}=" if row["tied"] else row["rank"]
             results.append(

@@ -16,6 +16,7 @@ from django.urls.resolvers import URLPattern, URLResolver
 
 from blocs import services as bloc_services
 from pledges import services as pledge_services
+from reviews import selectors as review_selectors
 from reviews import services as review_services
 from reviews.models import Proposal
 from tests.pledges.conftest import drawn_png, sign
@@ -235,7 +236,7 @@ def world(cast):
         scan=b"%PDF-1.4\n%%EOF",
         scan_extension="pdf",
     )
-    review_services.table_set(actor=cast.board, term=cast.term, data=review_services.example_table())
+    review_services.table_set(actor=cast.board, term=cast.term, data=review_selectors.example_table())
     review = review_services.review_open(actor=cast.board, term=cast.term, deadline=datetime.date(2099, 1, 1))
     cast.assessment = review.assessments.get(unit=cast.member_unit)
     cast.evidence = review_services.evidence_add(

@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 
 from blocs import services
-from blocs.models import Event, Membership, RoleAssignment, Term, Unit
+from blocs.models import Bloc, Event, Membership, RoleAssignment, Term, Unit
 from blocs.services import RegistryError
 
 D = datetime.date
@@ -298,6 +298,87 @@ def test_rename_changes_head_title_with_the_unit(cast):
     unit = Unit.objects.prefetch_related("versions").get(pk=cast.outsider_unit.pk)
     assert unit.head_title_on(D(2025, 4, 1)) == "Giám đốc"
     assert unit.head_title_on(D(2025, 7, 1)) == "Quyền Giám đốc"
+
+
+# Renaming: units and blocs refuse the same inputs in the same order ---------------
+
+RENAMED = {"unit": Event.Kind.UNIT_RENAMED, "bloc": Event.Kind.BLOC_RENAMED}
+
+
+def rename(cast, owner: str, *, on: datetime.date, name: str):
+    """Rename the member unit or the bloc through its own service, keeping the unit's other names."""
+    if owner == "unit":
+        return services.unit_rename(
+            actor=cast.board, unit=cast.member_unit, on=on, name=name, short_name="", head_title="Giám đốc"
+        )
+    return services.bloc_rename(actor=cast.board, bloc=cast.bloc, on=on, name=name)
+
+
+def reread(cast, owner: str):
+    """Return the owner fresh from the database, with its dated names."""
+    model, pk = (Unit, cast.member_unit.pk) if owner == "unit" else (Bloc, cast.bloc.pk)
+    return model.objects.prefetch_related("versions").get(pk=pk)
+
+
+def state(cast, owner: str):
+    """Return what a refused or empty rename must leave alone: the names, their dates, the events."""
+    current = reread(cast, owner)
+    versions = sorted((str(v.valid_from), v.name) for v in current.versions.all())
+    return current.name, versions, Event.objects.filter(kind=RENAMED[owner]).count()
+
+
+@pytest.mark.parametrize("owner", ["unit", "bloc"])
+def test_rename_refuses_a_date_before_the_latest_name(cast, owner):
+    rename(cast, owner, on=D(2025, 3, 1), name="Tên mới")
+    before = state(cast, owner)
+    with pytest.raises(RegistryError, match="already has a name from a later date; rename from a later date") as error:
+        rename(cast, owner, on=D(2024, 1, 1), name="Tên khác")
+    assert error.value.field == "on"
+    assert state(cast, owner) == before
+
+
+@pytest.mark.parametrize("owner", ["unit", "bloc"])
+def test_rename_checks_the_date_before_the_name(cast, owner):
+    """The current name with an earlier date is refused for its date, not taken as nothing to do."""
+    rename(cast, owner, on=D(2025, 3, 1), name="Tên mới")
+    before = state(cast, owner)
+    with pytest.raises(RegistryError, match="already has a name from a later date"):
+        rename(cast, owner, on=D(2024, 1, 1), name="Tên mới")
+    assert state(cast, owner) == before
+
+
+@pytest.mark.parametrize("owner", ["unit", "bloc"])
+def test_rename_to_the_name_in_force_changes_nothing(cast, owner):
+    before = state(cast, owner)
+    typed = f"  {unicodedata.normalize('NFD', before[0])} "  # as pasted: decomposed, with spaces
+    rename(cast, owner, on=D(2025, 3, 1), name=typed)
+    assert state(cast, owner) == before
+
+
+@pytest.mark.parametrize("owner", ["unit", "bloc"])
+def test_rename_records_the_dated_name_and_the_event_alike(cast, owner):
+    old = reread(cast, owner).name
+    rename(cast, owner, on=D(2025, 3, 1), name=unicodedata.normalize("NFD", "Tên mới"))
+    current = reread(cast, owner)
+    assert current.name == unicodedata.normalize("NFC", "Tên mới")
+    assert (current.name_on(D(2025, 2, 28)), current.name_on(D(2025, 3, 1))) == (old, current.name)
+    event = Event.objects.get(kind=RENAMED[owner])
+    assert (event.actor, event.details) == (cast.board, {"old": old, "new": current.name, "date": "2025-03-01"})
+    assert event.summary == f"{old} renamed {current.name} from 01/03/2025"
+
+
+@pytest.mark.parametrize("owner", ["unit", "bloc"])
+def test_rename_on_the_latest_date_again_corrects_that_name(cast, owner):
+    rename(cast, owner, on=D(2025, 3, 1), name="Tên gõ sai")
+    rename(cast, owner, on=D(2025, 3, 1), name="Tên đúng")
+    current = reread(cast, owner)
+    assert [v.name for v in current.versions.all() if v.valid_from == D(2025, 3, 1)] == ["Tên đúng"]
+    assert current.name == "Tên đúng"
+
+
+def test_renamed_unit_is_found_by_its_new_name(cast):
+    rename(cast, "unit", on=D(2025, 3, 1), name="Sở Y tế và Dân số")
+    assert Unit.objects.filter(search_text__contains="y te va dan so").get() == cast.member_unit
 
 
 def test_merge_ends_memberships_and_adds_successor_where_free(cast):

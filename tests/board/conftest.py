@@ -20,7 +20,7 @@ from blocs import services as bloc_services
 from core import clock
 from pledges import services as pledge_services
 from reviews import services as review_services
-from reviews.models import Dossier, Proposal
+from reviews.models import Dossier
 from tests.conftest import make_user
 from tests.pledges.conftest import sign
 from tests.reviews.conftest import EXAMPLE, LATER, fill
@@ -30,16 +30,35 @@ def at(day: datetime.date, hour: int = 9) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime(day.year, day.month, day.day, hour))
 
 
-def submit_dossier(*, actor, term, proposals: list[tuple]) -> Dossier:
-    """Prepare the dossier through the service, then submit it with *proposals* ``(award form, unit, votes)``.
+def submit_dossier(*, actor, term, heads, papers: list[dict]) -> Dossier:
+    """Hold *term*'s year-end meeting through the services and submit its dossier to the board.
 
-    ``review_services.dossier_submit`` needs the whole chain first (the sealed PDF of the
-    pledge, the counted ballot, the election, the rendered minutes and cover request),
-    which is slow and not what these tests are about; this does the two writes that
-    submitting makes, the same way: a conditional update of the status and the proposals
-    as the ballot decided. Passing and cutting then go through ``proposal_decide``.
+    The signed pledge's PDF is produced, one ballot round is opened with the bloc's quotas,
+    each of *heads* casts its paper from *papers* (award form → units chosen), the round is
+    counted, next year's chair and vice-chair are elected by acclamation, and the dossier
+    with its rendered minutes and cover request is submitted: the chain the board receives.
     """
-    dossier = review_services.dossier_prepare(
+    for pledge in term.pledges.filter(status="completed"):
+        pledge_services.pledge_pdf_produce(pledge.pk)
+    ballot = review_services.ballot_open(actor=actor, term=term)
+    seats = {seat.award_form_id: seat for seat in ballot.seats.prefetch_related("candidates")}
+    for head, paper in zip(heads, papers, strict=True):
+        choices = {
+            seats[form.pk].pk: [c.pk for c in seats[form.pk].candidates.all() if c.unit_id in {u.pk for u in units}]
+            for form, units in paper.items()
+        }
+        review_services.vote_cast(actor=head, ballot=ballot, choices=choices)
+    review_services.ballot_close(actor=actor, ballot=ballot)
+    members = [m.unit for m in term.memberships.order_by("order")]
+    review_services.election_record(
+        actor=actor,
+        term=term,
+        chair=members[1],
+        vice_chair=members[2],
+        method="acclamation",
+        reference="Biên bản hội nghị tổng kết số 12/BB-CTĐ",
+    )
+    review_services.dossier_prepare(
         actor=actor,
         term=term,
         number="15/TTr-CTĐ",
@@ -47,16 +66,7 @@ def submit_dossier(*, actor, term, proposals: list[tuple]) -> Dossier:
         signed_on=datetime.date(2023, 1, 5),
         recipients="Ban Thi đua - Khen thưởng tỉnh",
     )
-    moved = Dossier.objects.filter(pk=dossier.pk, status=Dossier.Status.DRAFT).update(
-        status=Dossier.Status.SUBMITTED, submitted_at=timezone.now()
-    )
-    assert moved == 1
-    Proposal.objects.bulk_create(
-        Proposal(dossier=dossier, award_form=form, unit=unit, unit_name=unit.name, votes=votes)
-        for form, unit, votes in proposals
-    )
-    dossier.refresh_from_db()
-    return dossier
+    return review_services.dossier_submit(actor=actor, term=term)
 
 
 @dataclass
@@ -143,10 +153,18 @@ def season(cast) -> Season:
         default_quota=3,
         order=2,
     )
+    # Two flags where the province gives one (the board then cuts one), and a certificate:
+    # units[0] gets 3 votes for the flag, units[1] 2, units[2] 3 for the certificate.
+    review_services.award_quota_set(actor=board, term=cluster_term, award_form=flag, quota=2)
     dossier = submit_dossier(
         actor=board,
         term=cluster_term,
-        proposals=[(flag, units[0], 3), (flag, units[1], 2), (certificate, units[2], 3)],
+        heads=heads,
+        papers=[
+            {flag: units[:2], certificate: units[2:]},
+            {flag: units[:2], certificate: units[2:]},
+            {flag: units[:1], certificate: units[2:]},
+        ],
     )
     review_services.proposal_decide(actor=board, proposal=dossier.proposals.get(unit=units[0]), passed=True)
     review_services.proposal_decide(

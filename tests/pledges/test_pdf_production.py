@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 
-from pledges import services
 from pledges.models import Pledge
+from pledges.services import documents
 from tests.pledges.conftest import sign
 
 
@@ -61,8 +61,8 @@ def test_the_last_signer_is_answered_before_the_pdf_is_produced(
     for key in ("chair", "vice", "member"):
         sign(pledge, heads[key], token=key)
     happened = []
-    produce = services.pledge_pdf_produce
-    monkeypatch.setattr(services, "pledge_pdf_produce", lambda pk, **kw: happened.append("pdf") or produce(pk, **kw))
+    produce = documents.pledge_pdf_produce
+    monkeypatch.setattr(documents, "pledge_pdf_produce", lambda pk, **kw: happened.append("pdf") or produce(pk, **kw))
 
     started, body, close = sign_through_wsgi(client, pledge, heads["member2"])
     happened.append("response sent")

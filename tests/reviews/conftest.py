@@ -6,10 +6,10 @@ from decimal import Decimal as D
 import pytest
 from django.utils import translation
 
-from reviews import services
+from reviews import selectors, services
 from tests.conftest import make_user
 
-EXAMPLE = services.example_table()
+EXAMPLE = selectors.example_table()
 LATER = datetime.date(2099, 12, 31)
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from blocs import services as bloc_services
-from reviews import services
+from reviews import selectors
 from reviews.models import CriterionScore, Evidence, Review, SelfAssessment
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, make_user
 from tests.pledges.test_browser import PASSWORD, log_in
@@ -160,6 +160,6 @@ def test_one_units_self_assessment_and_the_chairs_review(live_server, bloc, end_
     score.refresh_from_db()
     assert (score.self_score, score.adjusted_score, score.adjust_reason) == (28.5, 25, "Chưa đủ minh chứng chỉ tiêu 3")
     assert CriterionScore.objects.filter(assessment=mine, adjusted_score__isnull=True).count() == 0
-    rows = {row["assessment"].unit_id: row for row in services.results(Review.objects.get(term=term))}
+    rows = {row["assessment"].unit_id: row for row in selectors.results(Review.objects.get(term=term))}
     # 28.5 → 25, then eleven criteria at 5 (II.1 of 8, II.2 and II.3 of 6 are at 5 too) + 5 bonus.
     assert rows[units[2].pk]["result"].total == 25 + 5 * 11 + 5

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from blocs.models import Unit
-from reviews import services
+from reviews import selectors
 from reviews.models import Ballot, CriterionScore, Paper, Review, ReviewEvent, SelfAssessment, Voter
 
 VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -70,7 +70,7 @@ def test_adjustments_keep_both_values_and_the_reason(review):
 
 
 def test_the_ranking_has_a_tie_and_several_bands(review):
-    rows = services.results(review)
+    rows = selectors.results(review)
     ranking = [(row["assessment"].unit.code, row["result"].total, row["result"].band, row["rank"]) for row in rows]
     assert ranking == [
         ("YT", D("104.5"), "Xuất sắc", 1),
@@ -141,7 +141,7 @@ def codes(unit_ids) -> set[str]:
 
 
 def count_by_form(ballot) -> dict:
-    return {form["seat"].award_form.code: form for form in services.ballot_count(ballot)["forms"]}
+    return {form["seat"].award_form.code: form for form in selectors.ballot_count(ballot)["forms"]}
 
 
 def votes(form) -> dict[str, int]:

@@ -14,7 +14,7 @@ import pytest
 
 from blocs import services as registry
 from core import clock
-from reviews import documents, services
+from reviews import documents, selectors, services
 from tests.conftest import make_user
 from tests.reviews.conftest import fill
 
@@ -147,9 +147,9 @@ def dossier(cast, review, chair_head, monkeypatch):
         recipients=RECIPIENTS,
     )
     # Everything is there but the signed pledge, whose signing and sealing are tested in tests/pledges.
-    real = services.dossier_missing
+    real = selectors.dossier_missing
     assert real(u.term) == ["the signed pledge (completed, with its PDF)"]
-    monkeypatch.setattr(services, "dossier_missing", lambda term: [m for m in real(term) if "pledge" not in m])
+    monkeypatch.setattr(selectors, "dossier_missing", lambda term: [m for m in real(term) if "pledge" not in m])
     return services.dossier_submit(actor=u.chair_officer, term=u.term)
 
 

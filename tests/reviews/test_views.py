@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+import zoneinfo
 from decimal import Decimal as D
 
 import pytest
@@ -12,12 +13,17 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from blocs import services as bloc_services
-from reviews import services
+from core import clock
+from reviews import selectors, services
 from reviews.models import CriterionScore, Evidence, Review, ReviewEvent, ScoringTable, SelfAssessment
 from tests.pledges.conftest import drawn_png
-from tests.reviews.conftest import EXAMPLE, fill
+from tests.reviews.conftest import EXAMPLE, LATER, fill
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+# The review fixture's self-assessment runs until LATER; the services read the time from core.clock.
+AFTER_THE_DEADLINE = datetime.datetime.combine(LATER + datetime.timedelta(days=1), datetime.time(9), VIETNAM)
+TWO_DAYS_BEFORE_THE_DEADLINE = datetime.datetime.combine(LATER - datetime.timedelta(days=2), datetime.time(9), VIETNAM)
 
 
 def url(name, *args):
@@ -110,7 +116,7 @@ def test_copy_takes_last_years_table(client, cast):
     assert "Copy the 2022 table" in client.get(term_url(cast, "table", 2023)).content.decode()
     client.post(term_url(cast, "table_copy", 2023), {"source": "previous"})
     copied = ScoringTable.objects.with_parts().get(term=term_2023)
-    assert services.table_as_json(copied) == services.table_as_json(
+    assert selectors.table_as_json(copied) == selectors.table_as_json(
         ScoringTable.objects.with_parts().get(term=cast.term)
     )
 
@@ -192,13 +198,13 @@ def fill_form(client, user, assessment):
 
 def test_after_the_deadline_nothing_is_saved_or_submitted(client, cast, mine):
     fill_form(client, cast.member_staff, mine)
-    Review.objects.filter(pk=mine.review_id).update(deadline=datetime.date(2020, 1, 1))
     client.force_login(cast.member_head)
     client.cookies["django_language"] = "en"
-    response = client.post(url("assessment_submit", mine.pk), follow=True)
-    assert any("deadline has passed" in m for m in messages_of(response))
-    response = client.post(url("assessment", mine.pk), form_data(mine, values={"I.1": "1"}))
-    assert "deadline has passed" in response.content.decode()
+    with clock.fixed_at(AFTER_THE_DEADLINE):
+        response = client.post(url("assessment_submit", mine.pk), follow=True)
+        assert any("deadline has passed" in m for m in messages_of(response))
+        response = client.post(url("assessment", mine.pk), form_data(mine, values={"I.1": "1"}))
+        assert "deadline has passed" in response.content.decode()
     assert mine.scores.get(criterion__code="I.1").self_score == D(30)
 
 
@@ -373,12 +379,12 @@ def test_the_daily_cron_reminds_before_the_self_assessment_deadline(cast, review
     out = StringIO()
     call_command("send_reminders", stdout=out)
     assert mail.outbox == [] and "self-assessment reminders: 0" in out.getvalue()  # the deadline is far off
-    Review.objects.filter(pk=review.pk).update(deadline=datetime.date.today() + datetime.timedelta(days=2))
-    call_command("send_reminders", stdout=out)
-    first = sorted(m.to[0] for m in mail.outbox)
-    assert "member_head@example.invalid" in first and all("head" in address for address in first)
-    call_command("send_reminders", stdout=out)  # a second run the same day sends nothing more
-    assert len(mail.outbox) == len(first)
+    with clock.fixed_at(TWO_DAYS_BEFORE_THE_DEADLINE):
+        call_command("send_reminders", stdout=out)
+        first = sorted(m.to[0] for m in mail.outbox)
+        assert "member_head@example.invalid" in first and all("head" in address for address in first)
+        call_command("send_reminders", stdout=out)  # a second run the same day sends nothing more
+        assert len(mail.outbox) == len(first)
 
 
 def test_scores_are_shown_with_the_languages_decimal_mark(client, cast, mine):

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from reviews import services
+from reviews import selectors, services
 from reviews.models import Review, ReviewEvent, ScoringTable, SelfAssessment
 from reviews.services import ReviewError
 from tests.conftest import make_user
@@ -67,7 +67,7 @@ def test_review_adjusts_with_reasons_and_ranks_with_ties(cast, review):
     services.score_adjust(actor=cast.chair_officer, score=score, value=D("25"), reason="Thiếu minh chứng")
     score.refresh_from_db()
     assert (score.self_score, score.adjusted_score, score.counted) == (D(30), D(25), D(25))
-    rows = {row["assessment"].unit: row for row in services.results(review)}
+    rows = {row["assessment"].unit: row for row in selectors.results(review)}
     assert rows[cast.vice_unit]["result"].total == D(98)  # 100 − 5 + 3
     assert rows[cast.chair_unit]["result"].total == D(98)
     assert rows[cast.member_unit]["result"].total == D("95.4")

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from pledges.models import Pledge
-from reviews import services
+from reviews import selectors, services
 from reviews.models import Dossier, Proposal, ReviewEvent
 from reviews.services import ReviewError
 from tests.conftest import make_user
@@ -52,7 +52,7 @@ def meeting(cast, review, chair_head):
 
 
 def test_the_missing_parts_are_listed_one_by_one(cast):
-    missing = services.dossier_missing(cast.term)
+    missing = selectors.dossier_missing(cast.term)
     assert [m.split(" ")[1] for m in missing] == ["signed", "closed", "secret", "election", "cover"]
     with pytest.raises(ReviewError, match="missing: the signed pledge"):
         services.dossier_submit(actor=cast.chair_officer, term=cast.term)
@@ -68,14 +68,19 @@ def test_only_the_pledge_is_missing_after_the_meeting(cast, meeting):
         signed_on=datetime.date(2022, 12, 28),
         recipients="- Ban Thi đua - Khen thưởng tỉnh;",
     )
-    assert services.dossier_missing(cast.term) == ["the signed pledge (completed, with its PDF)"]
-    proposals, pending = services.ballot_outcome(cast.term)
+    assert selectors.dossier_missing(cast.term) == ["the signed pledge (completed, with its PDF)"]
+    proposals, pending = selectors.ballot_outcome(cast.term)
     assert [(p["unit_name"], p["votes"]) for p in proposals] == [(cast.member_unit.name, 4)] and not pending
 
 
 @pytest.fixture
 def submitted(cast, meeting):
-    """A dossier as the board receives it (its PDFs are the documents' own tests)."""
+    """A dossier as the board receives it, with two proposals to pass or cut.
+
+    Its rows are written directly, not through ``dossier_submit``: that needs the signed pledge
+    (tests/pledges signs one), renders both PDFs (the documents' own tests) and proposes only
+    the one unit the meeting's ballot passed.
+    """
     dossier = services.dossier_prepare(
         actor=cast.chair_officer,
         term=cast.term,
@@ -176,7 +181,7 @@ def test_the_year_export_opens_again_with_the_same_figures(client, cast, submitt
         "Hạng",
     ]
     rows = [[c.value for c in row] for row in results.iter_rows(min_row=2)]
-    expected = services.results(cast.term.review)
+    expected = selectors.results(cast.term.review)
     assert [(r[1], r[5]) for r in rows] == [(x["assessment"].unit_name, float(x["result"].total)) for x in expected]
     reasons = {row[2].value: row[5].value for row in proposals.iter_rows(min_row=2)}
     assert reasons[cast.vice_unit.name] == "'=HYPERLINK(1) vượt chỉ tiêu"  # no control character, no formula

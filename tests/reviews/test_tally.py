@@ -1,6 +1,6 @@
 """The ballot count against hand-worked cases: threshold, quota, ties at the edge, a unit passing once."""
 
-from reviews.ballot import tally
+from reviews.tally import tally
 
 FLAG, MERIT = "flag", "merit"
 FORMS = [FLAG, MERIT]

@@ -1,48 +1,25 @@
-"""Thin views of the pledge: access → form → service → redirect."""
+"""Drafting a pledge: its texts and commitments, opening, cancelling, excusing, copying, comments."""
 
-import secrets
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from blocs.access import get_term_for_user
-from core import images
-from core import pdf as pdf_engine
-from core.errors import run_service
-from core.files import private_file_response
+from core.errors import run_action, run_service
 from pledges import access, pdf, services
 from pledges.forms import (
-    DigitalSignatureForm,
     ItemForm,
     OpenForm,
-    PaperSignatureForm,
     PledgeForm,
     ReasonForm,
-    SignForm,
-    VerifyUploadForm,
 )
-from pledges.models import Pledge, PledgeItem, RequiredSigner, Signature
-from pledges.selectors import pdf_verdict
-
-
-def _client(request) -> dict:
-    return {"ip": request.META.get("REMOTE_ADDR"), "user_agent": request.META.get("HTTP_USER_AGENT", "")}
-
-
-def _document_context(pledge: Pledge) -> dict:
-    """What the document template needs, from the prefetched pledge (no further queries)."""
-    signatures = {s.unit_id: s for s in pledge.signatures.all()}
-    rows = [{"signer": signer, "signature": signatures.get(signer.unit_id)} for signer in pledge.required_signers.all()]
-    return {"pledge": pledge, "items": list(pledge.items.all()), "rows": rows}
+from pledges.models import Pledge, PledgeItem, RequiredSigner
+from pledges.views._common import _document_context
 
 
 @login_required
@@ -132,10 +109,7 @@ def item_move(request, pk, item_pk):
     pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
     item = get_object_or_404(PledgeItem, pk=item_pk, pledge=pledge)
     offset = -1 if request.POST.get("direction") == "up" else 1
-    try:
-        services.item_move(actor=request.user, item=item, offset=offset)
-    except services.PledgeError as error:
-        messages.error(request, error.message)
+    run_action(request, lambda: services.item_move(actor=request.user, item=item, offset=offset))
     return redirect("pledges:edit", pk=pledge.pk)
 
 
@@ -144,10 +118,7 @@ def item_move(request, pk, item_pk):
 def item_remove(request, pk, item_pk):
     pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
     item = get_object_or_404(PledgeItem, pk=item_pk, pledge=pledge)
-    try:
-        services.item_remove(actor=request.user, item=item)
-    except services.PledgeError as error:
-        messages.error(request, error.message)
+    run_action(request, lambda: services.item_remove(actor=request.user, item=item))
     return redirect("pledges:edit", pk=pledge.pk)
 
 
@@ -217,274 +188,18 @@ def signer_excuse(request, pk, signer_pk):
     return render(request, "blocs/form.html", {"form": form, "title": title, "back": pledge.get_absolute_url()})
 
 
-@login_required
-def pledge_sign(request, pk):
-    """The signing page: the frozen document, the capacity, the name check and the signature."""
-    posted = request.method == "POST"
-    # A signing post needs the pledge and its signers only; the whole document is loaded to show the page.
-    queryset = Pledge.objects.select_related("term__bloc").prefetch_related("required_signers")
-    pledge, signer = access.get_pledge_for_signing(
-        request.user, pk, queryset=queryset if posted else Pledge.objects.for_document()
-    )
-    initial = {"content_hash": pledge.content_hash, "form_token": secrets.token_urlsafe(24)}
-    form = SignForm(request.POST or None, user=request.user, initial=initial)
-    if posted and form.is_valid():
-        data = form.cleaned_data
-        result = run_service(
-            form,
-            lambda: services.signature_add(
-                actor=request.user,
-                pledge=pledge,
-                kind=data["method"],
-                image_png=data["png"],
-                content_hash_seen=data["content_hash"],
-                typed_name=data["typed_name"],
-                form_token=data["form_token"],
-                **_client(request),
-            ),
-        )
-        if result:
-            signature, created = result
-            if created:
-                messages.success(request, _("Your signature has been recorded."))
-            return redirect("pledges:signature", pk=signature.pk)
-    if posted:  # shown again with its errors: now the whole document, as it is after the refusal
-        roles = pledge.roles
-        pledge = Pledge.objects.for_document().get(pk=pledge.pk)
-        pledge.roles = roles
-    existing = next((s for s in pledge.signatures.all() if s.unit_id == request.user.unit_id), None)
-    unit = request.user.unit
-    capacity = request.user.capacity_lines(unit.head_title_on(timezone.localdate()) if unit else "")
-    context = _document_context(pledge) | {
-        "form": form,
-        "digital_form": DigitalSignatureForm(),
-        "page_images": services.page_images(pledge, render=False),
-        "signer": signer,
-        "existing": existing,
-        "capacity": capacity,
-        "can_sign_now": pledge.status == Pledge.Status.OPEN and signer is not None and existing is None,
-    }
-    return render(request, "pledges/sign.html", context)
-
-
-@login_required
-def signature_detail(request, pk):
-    """The confirmation of one signature: who, when (Asia/Ho_Chi_Minh) and the hash seen."""
-    signature = access.get_signature_for_user(request.user, pk)
-    return render(request, "pledges/signature.html", {"signature": signature, "pledge": signature.pledge})
-
-
-@login_required
-def paper_signature(request, pk):
-    pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
-    signers = pledge.required_signers.filter(excused_at__isnull=True).exclude(
-        unit_id__in=pledge.signatures.values("unit_id")
-    )
-    form = PaperSignatureForm(request.POST or None, request.FILES or None, signers=signers)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        signature = run_service(
-            form,
-            lambda: services.paper_signature_add(
-                actor=request.user,
-                pledge=pledge,
-                signer=data["signer"],
-                signer_name=data["signer_name"],
-                capacity=data["capacity"],
-                capacity_title=data["capacity_title"],
-                scan=data["scan"].data,
-                scan_extension=data["scan"].extension,
-                **_client(request),
-            ),
-        )
-        if signature:
-            messages.success(request, _("Paper signature recorded."))
-            return redirect(pledge)
-    title = _("Record a paper signature")
-    return render(request, "pledges/paper.html", {"form": form, "title": title, "pledge": pledge})
-
-
-@login_required
-def signature_image(request, pk):
-    signature = access.get_signature_for_user(request.user, pk)
-    return private_file_response(signature.image, content_type="image/png")
-
-
-@login_required
-def signature_seal(request, pk):
-    signature = access.get_signature_for_user(request.user, pk)
-    return private_file_response(signature.seal_image, content_type="image/png")
-
-
-@login_required
-def signature_scan(request, pk):
-    signature = access.get_signature_for_user(request.user, pk)
-    if not access.get_pledge_for_user(request.user, signature.pledge_id).roles.can_edit:
-        raise Http404(_("No such file."))
-    name = signature.scan.name or ""
-    content_type = images.CONTENT_TYPES.get(name.rsplit(".", 1)[-1])
-    return private_file_response(signature.scan, content_type=content_type or "application/octet-stream")
-
-
-@login_required
-def pledge_pdf(request, pk):
-    """Download the stored signed PDF, or a watermarked preview before completion (never sealed)."""
-    pledge = access.get_pledge_for_user(request.user, pk)
-    if pledge.status == Pledge.Status.COMPLETED:
-        if pledge.pdf_status != Pledge.PdfStatus.READY:
-            messages.info(request, _("The signed PDF is being prepared; try again in a moment."))
-            return redirect(pledge)
-        return private_file_response(
-            pledge.pdf_file, content_type="application/pdf", filename=pdf.filename(pledge), as_attachment=True
-        )
-    data = pdf.render_pdf(Pledge.objects.for_document().get(pk=pledge.pk), preview=True)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="BAN-DU-THAO-{pdf.filename(pledge)}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@require_POST
-@login_required
-def pledge_pdf_retry(request, pk):
-    """Produce a pending signed PDF again (the chair's officer or the board)."""
-    pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
-    pledge = services.pledge_pdf_produce(pledge.pk)
-    if pledge.pdf_status == Pledge.PdfStatus.READY:
-        messages.success(request, _("The signed PDF is ready."))
-    else:
-        messages.error(request, _("The signed PDF could not be produced: %(error)s") % {"error": pledge.pdf_error})
-    return redirect(pledge)
-
-
-def verify_index(request):
-    """The public verification page: type the code printed under every page."""
-    code = request.GET.get("code", "").strip().upper()
-    if code:
-        return redirect("verify:code", code=code)
-    return render(request, "pledges/verify_index.html")
-
-
-def verify_code(request, code):
-    """Public: what was signed, by whom and when, and the registered SHA-256; an upload is re-hashed.
-
-    Shows no network address or browser (personal data).
-    """
-    pledge = (
-        Pledge.objects.for_document().filter(verification_code=code.upper()).exclude(verification_code=None).first()
-    )
-    if pledge is None:
-        raise Http404(_("No document has this verification code."))
-    form = VerifyUploadForm(request.POST or None, request.FILES or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        result = pdf_verdict(form.cleaned_data["document"].data)
-        result["matches_this"] = result["registered"] is not None and result["registered"].pk == pledge.pk
-    context = _document_context(pledge) | {"form": form, "result": result}
-    return render(request, "pledges/verify.html", context)
-
-
-@login_required
-def frozen_pdf(request, pk):
-    """The frozen pledge as a PDF whose bytes never change: what a digital signature signs."""
-    pledge = access.get_pledge_for_user(request.user, pk)
-    try:
-        data = services.pledge_frozen_pdf(pledge)
-    except services.PledgeError as error:
-        messages.error(request, error.message)
-        return redirect(pledge)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="KY-SO-{pdf.filename(pledge)}"'
-    return response
-
-
-@require_POST
-@login_required
-def sign_digital(request, pk):
-    """Accept the frozen PDF signed with the head's own digital certificate (ký số)."""
-    pledge, signer = access.get_pledge_for_signing(request.user, pk)
-    form = DigitalSignatureForm(request.POST, request.FILES)
-    if form.is_valid():
-        result = run_service(
-            form,
-            lambda: services.digital_signature_add(
-                actor=request.user, pledge=pledge, signed_pdf=form.cleaned_data["signed_pdf"].data, **_client(request)
-            ),
-        )
-        if result:
-            signature, created = result
-            if created:
-                messages.success(request, _("Your digital signature has been recorded."))
-            return redirect("pledges:signature", pk=signature.pk)
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-    return redirect("pledges:sign", pk=pledge.pk)
-
-
-@login_required
-def page_image(request, pk, name):
-    """One page of the pledge as a PNG, for whoever may see the pledge."""
-    pledge = access.get_pledge_for_user(request.user, pk)
-    if not name.startswith(("draft-", "frozen-")):
-        raise Http404(_("No such page."))
-    return private_file_response(
-        f"page-images/{pledge.pk}/{name}.png", content_type="image/png", cache="private, max-age=86400"
-    )
-
-
-@login_required
-def conference(request, pk):
-    """The full-screen conference page: every member unit's state, live, and a QR code to sign."""
-    pledge = access.get_pledge_for_user(request.user, pk, queryset=Pledge.objects.for_document())
-    context = _document_context(pledge)
-    context["signed_count"] = sum(1 for row in context["rows"] if row["signature"])
-    context["qr"] = pdf_engine.qr_data_uri(settings.SITE_URL + reverse("pledges:sign", args=[pledge.pk]))
-    return render(request, "pledges/conference.html", context)
-
-
-@login_required
-def conference_data(request, pk):
-    """The conference screen's data: who has signed, when, and the pledge's state."""
-    # The signers and the signatures' times only (the screen asks every few seconds): not the document.
-    queryset = Pledge.objects.select_related("term__bloc").prefetch_related(
-        "required_signers", Prefetch("signatures", queryset=Signature.objects.only("pledge_id", "unit_id", "signed_at"))
-    )
-    pledge = access.get_pledge_for_user(request.user, pk, queryset=queryset)
-    signatures = {s.unit_id: s for s in pledge.signatures.all()}
-    units = []
-    for signer in pledge.required_signers.all():
-        signature = signatures.get(signer.unit_id)
-        if signature:
-            state = timezone.localtime(signature.signed_at).strftime("%H:%M")
-        elif signer.excused_at:
-            state = _("excused")
-        else:
-            state = _("waiting")
-        units.append({"unit": signer.unit_id, "name": signer.unit_name, "signed": bool(signature), "state": state})
-    data = {
-        "status": pledge.status,
-        "signed": sum(1 for u in units if u["signed"]),
-        "total": len(units),
-        "units": units,
-    }
-    return JsonResponse(data, headers={"Cache-Control": "no-store"})
-
-
 @require_POST
 @login_required
 def pledge_remind(request, pk):
     """E-mail the heads who have not signed; repeated clicks the same day send nothing more."""
     pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
-    try:
-        sent = services.pledge_remind(actor=request.user, pledge=pledge)
-    except services.PledgeError as error:
-        messages.error(request, error.message)
-    else:
-        if sent:
-            messages.success(request, _("Reminder sent to %(count)s head(s).") % {"count": sent})
-        else:
-            messages.info(request, _("Everybody who has not signed was already reminded today."))
+    done = run_action(
+        request,
+        lambda: services.pledge_remind(actor=request.user, pledge=pledge),
+        lambda sent: _("Reminder sent to %(count)s head(s).") % {"count": sent} if sent else None,
+    )
+    if done and not done.result:
+        messages.info(request, _("Everybody who has not signed was already reminded today."))
     return redirect(pledge)
 
 
@@ -497,13 +212,14 @@ def pledge_copy(request, pk, year):
     if source is None:
         messages.error(request, _("There is no earlier pledge to start from."))
         return redirect(term)
-    try:
-        pledge = services.pledge_create_from(actor=request.user, term=term, source=source)
-    except services.PledgeError as error:
-        messages.error(request, error.message)
+    done = run_action(
+        request,
+        lambda: services.pledge_create_from(actor=request.user, term=term, source=source),
+        _("Draft created from %(title)s: review the differences.") % {"title": source.title},
+    )
+    if not done:
         return redirect(term)
-    messages.success(request, _("Draft created from %(title)s: review the differences.") % {"title": source.title})
-    return redirect("pledges:diff", pk=pledge.pk)
+    return redirect("pledges:diff", pk=done.result.pk)
 
 
 @login_required

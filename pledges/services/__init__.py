@@ -1,0 +1,79 @@
+"""Every write to a pledge: its life cycle, its content while a draft, its signatures.
+
+Each transition locks the pledge row, checks the transition table, writes an
+event and schedules slow work after commit. Refusals raise ``PledgeError``
+with a message a person can read; nothing half-written stays. One module a
+sub-domain; callers use the names re-exported here.
+"""
+
+from pledges.services._common import TEXT_FIELDS, TRANSITIONS, PledgeError, local_time_text
+from pledges.services.documents import (
+    page_image_key,
+    page_images,
+    pledge_frozen_pdf,
+    pledge_pdf_produce,
+    run_with_time_limit,
+)
+from pledges.services.drafting import (
+    comment_add,
+    comment_answer,
+    comments_are_open,
+    comments_open,
+    item_add,
+    item_move,
+    item_remove,
+    item_update,
+    pledge_copy_source,
+    pledge_create,
+    pledge_create_from,
+    pledge_update,
+)
+from pledges.services.lifecycle import (
+    after_completion,
+    after_opening,
+    frozen_preview,
+    new_verification_code,
+    pledge_cancel,
+    pledge_open,
+    recomputed_hash,
+    signer_excuse,
+)
+from pledges.services.reminders import pledge_remind, reminders_send_due
+from pledges.services.signing import digital_signature_add, paper_signature_add, signature_add
+
+__all__ = [
+    "TEXT_FIELDS",
+    "TRANSITIONS",
+    "PledgeError",
+    "after_completion",
+    "after_opening",
+    "comment_add",
+    "comment_answer",
+    "comments_are_open",
+    "comments_open",
+    "digital_signature_add",
+    "frozen_preview",
+    "item_add",
+    "item_move",
+    "item_remove",
+    "item_update",
+    "local_time_text",
+    "new_verification_code",
+    "page_image_key",
+    "page_images",
+    "paper_signature_add",
+    "pledge_cancel",
+    "pledge_copy_source",
+    "pledge_create",
+    "pledge_create_from",
+    "pledge_frozen_pdf",
+    "pledge_open",
+    "pledge_pdf_produce",
+    "pledge_remind",
+    "pledge_update",
+    "recomputed_hash",
+    "reminders_send_due",
+    "run_with_time_limit",
+    "signature_add",
+    "signer_excuse",
+]

@@ -1,0 +1,197 @@
+"""Opening a draft for signing (frozen content and signers), cancelling, excusing, completing."""
+
+import datetime
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from blocs.models import Membership
+from core import clock
+from core.after_response import after_response
+from core.text import nfc
+from pledges.content import HASH_VERSION, content_hash
+from pledges.models import Pledge, PledgeEvent, RequiredSigner
+from pledges.selectors import waiting_signers
+from pledges.services import documents
+from pledges.services._common import (
+    PledgeError,
+    Status,
+    _event,
+    _locked,
+    _refuse_status,
+    logger,
+)
+
+# Opening ----------------------------------------------------------------------
+
+
+def frozen_preview(pledge: Pledge) -> tuple[Pledge, list[RequiredSigner], str]:
+    """Return the pledge as it would be frozen now: names on the signing date, signers, hash.
+
+    Nothing is saved; ``pledge_open`` calls this inside its transaction.
+    """
+    term = pledge.term
+    day = pledge.signing_date
+    bloc = term.bloc
+    bloc_name = bloc.name_on(day)
+    pledge.bloc_name = bloc_name
+    pledge.issuing_body = bloc_name.upper()
+    memberships = (
+        Membership.objects.filter(term=term, left_on__isnull=True)
+        .select_related("unit")
+        .prefetch_related("unit__versions")
+        .order_by("order", "id")
+    )
+    signers = [
+        RequiredSigner(
+            pledge=pledge,
+            unit=m.unit,
+            order=position,
+            unit_name=m.unit.name_on(day),
+            head_title=m.unit.head_title_on(day),
+        )
+        for position, m in enumerate(memberships, start=1)
+    ]
+    items = list(pledge.items.order_by("position", "id"))
+    return pledge, signers, content_hash(pledge, items, signers)
+
+
+def pledge_open(*, actor, pledge: Pledge, deadline: datetime.date, expected_hash: str | None = None) -> Pledge:
+    """Freeze the content, fix the required signers and open the pledge for signing.
+
+    *expected_hash* is the hash the officer confirmed; if the draft changed since,
+    opening is refused so that nobody freezes what they did not see.
+    """
+    today = timezone.localdate(clock.now())
+    if deadline < today:
+        raise PledgeError(_("The signing deadline cannot be in the past."), field="deadline")
+    with transaction.atomic():
+        pledge = _locked(pledge)
+        if pledge.status == Status.OPEN:
+            return pledge
+        _refuse_status(pledge, Status.OPEN)
+        if not pledge.items.exists():
+            raise PledgeError(_("Add at least one commitment before opening the pledge."))
+        pledge, signers, digest = frozen_preview(pledge)
+        if not signers:
+            raise PledgeError(_("The year has no members to sign."))
+        if expected_hash is not None and expected_hash != digest:
+            raise PledgeError(_("The draft changed after you reviewed it: review it again before opening."))
+        RequiredSigner.objects.bulk_create(signers)
+        pledge.verification_code = new_verification_code()
+        pledge.content_hash, pledge.hash_version = digest, HASH_VERSION
+        pledge.status, pledge.opened_at, pledge.signing_deadline = Status.OPEN, clock.now(), deadline
+        pledge.save()
+        _event(pledge, PledgeEvent.Kind.OPENED, actor=actor, content_hash=digest, deadline=deadline.isoformat())
+        pledge_id = pledge.pk
+        transaction.on_commit(lambda: after_opening(pledge_id))
+    return pledge
+
+
+def after_opening(pledge_id: int) -> None:
+    """Render the frozen PDF and its page images once, after commit; if it fails, the first request does."""
+    try:
+        documents.page_images(Pledge.objects.get(pk=pledge_id), render=True)
+    except Exception:
+        logger.exception("the frozen PDF of pledge %s was not rendered", pledge_id)
+
+
+def new_verification_code() -> str:
+    """Return a fresh code for the verification page: 10 characters, easy to type."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I
+    while True:
+        code = "".join(secrets.choice(alphabet) for _ in range(10))
+        if not Pledge.objects.filter(verification_code=code).exists():
+            return code
+
+
+def recomputed_hash(pledge: Pledge, signers: list[RequiredSigner] | None = None) -> str:
+    """Recompute the frozen pledge's hash from the database (*signers*: its required signers, read already)."""
+    items = list(pledge.items.order_by("position", "id"))
+    if signers is None:
+        signers = list(pledge.required_signers.order_by("order"))
+    return content_hash(pledge, items, signers)
+
+
+def pledge_cancel(*, actor, pledge: Pledge, reason: str) -> Pledge:
+    """Cancel a draft or open pledge; its signatures stay on record."""
+    reason = nfc(reason)
+    if not reason:
+        raise PledgeError(_("Give the reason for cancelling."), field="reason")
+    with transaction.atomic():
+        pledge = _locked(pledge)
+        if pledge.status == Status.CANCELLED:
+            return pledge
+        _refuse_status(pledge, Status.CANCELLED)
+        pledge.status, pledge.cancelled_at, pledge.cancel_reason = Status.CANCELLED, clock.now(), reason
+        pledge.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+        _event(pledge, PledgeEvent.Kind.CANCELLED, actor=actor, reason=reason)
+    return pledge
+
+
+def signer_excuse(*, actor, pledge: Pledge, signer: RequiredSigner, reason: str) -> RequiredSigner:
+    """Excuse a unit that left the bloc before signing, so that the pledge can complete."""
+    reason = nfc(reason)
+    if not reason:
+        raise PledgeError(_("Give the reason for excusing the unit."), field="reason")
+    with transaction.atomic():
+        pledge = _locked(pledge)
+        if pledge.status != Status.OPEN:
+            _refuse_status(pledge, Status.COMPLETED)
+        signer = RequiredSigner.objects.select_for_update().get(pk=signer.pk, pledge=pledge)
+        if signer.excused_at:
+            return signer
+        if pledge.signatures.filter(unit_id=signer.unit_id).exists():
+            raise PledgeError(_("This unit has signed; it cannot be excused."))
+        still_member = Membership.objects.filter(term=pledge.term, unit_id=signer.unit_id, left_on__isnull=True)
+        if still_member.exists():
+            raise PledgeError(_("Only a unit that has left the bloc can be excused from signing."))
+        signer.excused_at, signer.excused_reason = clock.now(), reason
+        signer.save(update_fields=["excused_at", "excused_reason"])
+        _event(pledge, PledgeEvent.Kind.EXCUSED, actor=actor, unit=signer.unit_name, reason=reason)
+        complete_if_done(pledge, actor=actor)
+    return signer
+
+
+# Signing ----------------------------------------------------------------------
+
+
+def complete_if_done(pledge: Pledge, *, actor) -> bool:
+    """Complete *pledge* if every required unit has signed or is excused, exactly once."""
+    if waiting_signers(pledge).exists():
+        return False
+    # A conditional update: of two transactions that both get here, one moves the row.
+    now = clock.now()
+    moved = Pledge.objects.filter(pk=pledge.pk, status=Status.OPEN).update(status=Status.COMPLETED, completed_at=now)
+    if moved != 1:
+        return False
+    pledge.status, pledge.completed_at = Status.COMPLETED, now
+    _event(pledge, PledgeEvent.Kind.COMPLETED, actor=actor, content_hash=pledge.content_hash)
+    pledge_id = pledge.pk
+    transaction.on_commit(lambda: after_completion(pledge_id))
+    return True
+
+
+def after_completion(pledge_id: int) -> None:
+    """Follow-up work once a pledge completes, run after commit.
+
+    The signed PDF is marked pending, then produced under a time limit after the
+    last signer's response is sent (``core.after_response``), or by the PDF
+    worker (``pledge_pdf --watch``) when ``PDF_WORKER`` is on. A failure here
+    never loses a signature: the signatures are committed before it runs.
+    """
+    from django.conf import settings
+
+    logger.info("pledge %s completed", pledge_id)
+    Pledge.objects.filter(pk=pledge_id, pdf_status=Pledge.PdfStatus.NONE).update(pdf_status=Pledge.PdfStatus.PENDING)
+    if not settings.PDF_WORKER:
+        after_response(lambda: _produce_logged(pledge_id))
+
+
+def _produce_logged(pledge_id: int) -> None:
+    try:
+        documents.pledge_pdf_produce(pledge_id)
+    except Exception:  # the PDF stays pending: the chair retries, or the cron does
+        logger.exception("the PDF of pledge %s is pending", pledge_id)

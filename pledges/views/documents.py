@@ -1,0 +1,99 @@
+"""The pledge's documents: the signed PDF, the frozen PDF, page images, and the public verification."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import run_action
+from core.files import private_file_response
+from pledges import access, pdf, services
+from pledges.forms import (
+    VerifyUploadForm,
+)
+from pledges.models import Pledge
+from pledges.selectors import pdf_verdict
+from pledges.views._common import _document_context
+
+
+@login_required
+def pledge_pdf(request, pk):
+    """Download the stored signed PDF, or a watermarked preview before completion (never sealed)."""
+    pledge = access.get_pledge_for_user(request.user, pk)
+    if pledge.status == Pledge.Status.COMPLETED:
+        if pledge.pdf_status != Pledge.PdfStatus.READY:
+            messages.info(request, _("The signed PDF is being prepared; try again in a moment."))
+            return redirect(pledge)
+        return private_file_response(
+            pledge.pdf_file, content_type="application/pdf", filename=pdf.filename(pledge), as_attachment=True
+        )
+    data = pdf.render_pdf(Pledge.objects.for_document().get(pk=pledge.pk), preview=True)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="BAN-DU-THAO-{pdf.filename(pledge)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+def pledge_pdf_retry(request, pk):
+    """Produce a pending signed PDF again (the chair's officer or the board)."""
+    pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
+    pledge = services.pledge_pdf_produce(pledge.pk)
+    if pledge.pdf_status == Pledge.PdfStatus.READY:
+        messages.success(request, _("The signed PDF is ready."))
+    else:
+        messages.error(request, _("The signed PDF could not be produced: %(error)s") % {"error": pledge.pdf_error})
+    return redirect(pledge)
+
+
+def verify_index(request):
+    """The public verification page: type the code printed under every page."""
+    code = request.GET.get("code", "").strip().upper()
+    if code:
+        return redirect("verify:code", code=code)
+    return render(request, "pledges/verify_index.html")
+
+
+def verify_code(request, code):
+    """Public: what was signed, by whom and when, and the registered SHA-256; an upload is re-hashed.
+
+    Shows no network address or browser (personal data).
+    """
+    pledge = (
+        Pledge.objects.for_document().filter(verification_code=code.upper()).exclude(verification_code=None).first()
+    )
+    if pledge is None:
+        raise Http404(_("No document has this verification code."))
+    form = VerifyUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = pdf_verdict(form.cleaned_data["document"].data)
+        result["matches_this"] = result["registered"] is not None and result["registered"].pk == pledge.pk
+    context = _document_context(pledge) | {"form": form, "result": result}
+    return render(request, "pledges/verify.html", context)
+
+
+@login_required
+def frozen_pdf(request, pk):
+    """The frozen pledge as a PDF whose bytes never change: what a digital signature signs."""
+    pledge = access.get_pledge_for_user(request.user, pk)
+    done = run_action(request, lambda: services.pledge_frozen_pdf(pledge))
+    if not done:
+        return redirect(pledge)
+    response = HttpResponse(done.result, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="KY-SO-{pdf.filename(pledge)}"'
+    return response
+
+
+@login_required
+def page_image(request, pk, name):
+    """One page of the pledge as a PNG, for whoever may see the pledge."""
+    pledge = access.get_pledge_for_user(request.user, pk)
+    if not name.startswith(("draft-", "frozen-")):
+        raise Http404(_("No such page."))
+    return private_file_response(
+        f"page-images/{pledge.pk}/{name}.png", content_type="image/png", cache="private, max-age=86400"
+    )

@@ -1,0 +1,197 @@
+"""Signing a pledge: the signing page, paper and digital signatures, their files, the conference screen."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import images
+from core import pdf as pdf_engine
+from core.errors import run_service
+from core.files import private_file_response
+from pledges import access, services
+from pledges.forms import (
+    DigitalSignatureForm,
+    PaperSignatureForm,
+    SignForm,
+)
+from pledges.models import Pledge, Signature
+from pledges.selectors import waiting_signers
+from pledges.views._common import _client, _document_context
+
+
+@login_required
+def pledge_sign(request, pk):
+    """The signing page: the frozen document, the capacity, the name check and the signature."""
+    posted = request.method == "POST"
+    # A signing post needs the pledge and its signers only; the whole document is loaded to show the page.
+    queryset = Pledge.objects.select_related("term__bloc").prefetch_related("required_signers")
+    pledge, signer = access.get_pledge_for_signing(
+        request.user, pk, queryset=queryset if posted else Pledge.objects.for_document()
+    )
+    initial = {"content_hash": pledge.content_hash, "form_token": secrets.token_urlsafe(24)}
+    form = SignForm(request.POST or None, user=request.user, initial=initial)
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        result = run_service(
+            form,
+            lambda: services.signature_add(
+                actor=request.user,
+                pledge=pledge,
+                kind=data["method"],
+                image_png=data["png"],
+                content_hash_seen=data["content_hash"],
+                typed_name=data["typed_name"],
+                form_token=data["form_token"],
+                **_client(request),
+            ),
+        )
+        if result:
+            signature, created = result
+            if created:
+                messages.success(request, _("Your signature has been recorded."))
+            return redirect("pledges:signature", pk=signature.pk)
+    if posted:  # shown again with its errors: now the whole document, as it is after the refusal
+        roles = pledge.roles
+        pledge = Pledge.objects.for_document().get(pk=pledge.pk)
+        pledge.roles = roles
+    existing = next((s for s in pledge.signatures.all() if s.unit_id == request.user.unit_id), None)
+    unit = request.user.unit
+    capacity = request.user.capacity_lines(unit.head_title_on(timezone.localdate()) if unit else "")
+    context = _document_context(pledge) | {
+        "form": form,
+        "digital_form": DigitalSignatureForm(),
+        "page_images": services.page_images(pledge, render=False),
+        "signer": signer,
+        "existing": existing,
+        "capacity": capacity,
+        "can_sign_now": pledge.status == Pledge.Status.OPEN and signer is not None and existing is None,
+    }
+    return render(request, "pledges/sign.html", context)
+
+
+@login_required
+def signature_detail(request, pk):
+    """The confirmation of one signature: who, when (Asia/Ho_Chi_Minh) and the hash seen."""
+    signature = access.get_signature_for_user(request.user, pk)
+    return render(request, "pledges/signature.html", {"signature": signature, "pledge": signature.pledge})
+
+
+@login_required
+def paper_signature(request, pk):
+    pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
+    signers = waiting_signers(pledge)
+    form = PaperSignatureForm(request.POST or None, request.FILES or None, signers=signers)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        signature = run_service(
+            form,
+            lambda: services.paper_signature_add(
+                actor=request.user,
+                pledge=pledge,
+                signer=data["signer"],
+                signer_name=data["signer_name"],
+                capacity=data["capacity"],
+                capacity_title=data["capacity_title"],
+                scan=data["scan"].data,
+                scan_extension=data["scan"].extension,
+                **_client(request),
+            ),
+        )
+        if signature:
+            messages.success(request, _("Paper signature recorded."))
+            return redirect(pledge)
+    title = _("Record a paper signature")
+    return render(request, "pledges/paper.html", {"form": form, "title": title, "pledge": pledge})
+
+
+@login_required
+def signature_image(request, pk):
+    signature = access.get_signature_for_user(request.user, pk)
+    return private_file_response(signature.image, content_type="image/png")
+
+
+@login_required
+def signature_seal(request, pk):
+    signature = access.get_signature_for_user(request.user, pk)
+    return private_file_response(signature.seal_image, content_type="image/png")
+
+
+@login_required
+def signature_scan(request, pk):
+    signature = access.get_signature_for_user(request.user, pk)
+    if not access.get_pledge_for_user(request.user, signature.pledge_id).roles.can_edit:
+        raise Http404(_("No such file."))
+    name = signature.scan.name or ""
+    content_type = images.CONTENT_TYPES.get(name.rsplit(".", 1)[-1])
+    return private_file_response(signature.scan, content_type=content_type or "application/octet-stream")
+
+
+@require_POST
+@login_required
+def sign_digital(request, pk):
+    """Accept the frozen PDF signed with the head's own digital certificate (ký số)."""
+    pledge, signer = access.get_pledge_for_signing(request.user, pk)
+    form = DigitalSignatureForm(request.POST, request.FILES)
+    if form.is_valid():
+        result = run_service(
+            form,
+            lambda: services.digital_signature_add(
+                actor=request.user, pledge=pledge, signed_pdf=form.cleaned_data["signed_pdf"].data, **_client(request)
+            ),
+        )
+        if result:
+            signature, created = result
+            if created:
+                messages.success(request, _("Your digital signature has been recorded."))
+            return redirect("pledges:signature", pk=signature.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("pledges:sign", pk=pledge.pk)
+
+
+@login_required
+def conference(request, pk):
+    """The full-screen conference page: every member unit's state, live, and a QR code to sign."""
+    pledge = access.get_pledge_for_user(request.user, pk, queryset=Pledge.objects.for_document())
+    context = _document_context(pledge)
+    context["signed_count"] = sum(1 for row in context["rows"] if row["signature"])
+    context["qr"] = pdf_engine.qr_data_uri(settings.SITE_URL + reverse("pledges:sign", args=[pledge.pk]))
+    return render(request, "pledges/conference.html", context)
+
+
+@login_required
+def conference_data(request, pk):
+    """The conference screen's data: who has signed, when, and the pledge's state."""
+    # The signers and the signatures' times only (the screen asks every few seconds): not the document.
+    queryset = Pledge.objects.select_related("term__bloc").prefetch_related(
+        "required_signers", Prefetch("signatures", queryset=Signature.objects.only("pledge_id", "unit_id", "signed_at"))
+    )
+    pledge = access.get_pledge_for_user(request.user, pk, queryset=queryset)
+    signatures = {s.unit_id: s for s in pledge.signatures.all()}
+    units = []
+    for signer in pledge.required_signers.all():
+        signature = signatures.get(signer.unit_id)
+        if signature:
+            state = timezone.localtime(signature.signed_at).strftime("%H:%M")
+        elif signer.excused_at:
+            state = _("excused")
+        else:
+            state = _("waiting")
+        units.append({"unit": signer.unit_id, "name": signer.unit_name, "signed": bool(signature), "state": state})
+    data = {
+        "status": pledge.status,
+        "signed": sum(1 for u in units if u["signed"]),
+        "total": len(units),
+        "units": units,
+    }
+    return JsonResponse(data, headers={"Cache-Control": "no-store"})
