@@ -5,9 +5,7 @@ import unicodedata
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from blocs import services
 from blocs.models import Bloc, Event, Membership, RoleAssignment, Term, Unit
 
 
@@ -276,28 +274,6 @@ def test_board_closes_unit(client, cast):
     )
     assert response.status_code == 302
     assert Unit.objects.get(pk=cast.member_unit_2.pk).closed_on.isoformat() == "2022-03-01"
-
-
-def test_home_shows_chair_officer_the_missing_vice_chair(client, cast):
-    year = timezone.localdate().year
-    term = services.term_create(
-        actor=cast.board,
-        bloc=cast.bloc,
-        year=year,
-        units=[cast.chair_unit, cast.vice_unit, cast.member_unit],
-        chair=cast.chair_unit,
-        vice_chair=cast.vice_unit,
-    )
-    services.membership_end(
-        actor=cast.board,
-        membership=term.memberships.get(unit=cast.vice_unit),
-        left_on=datetime.date(year, 1, 2),
-        reason="x",
-    )
-    client.force_login(cast.chair_officer)
-    response = client.get(reverse("home"))
-    tasks = [task["text"] for task in response.context["tasks"]]
-    assert any(cast.bloc.name in text and "Khối phó" in text for text in tasks), tasks
 
 
 def test_board_uploads_a_unit_seal_checked_by_content(client, cast):

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.conftest import make_user
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k3Yq9-ZxW2pLmN8vB4cR7tH1jF6gD0sA5eU-yIoPqWxEzRtYuV"
 
 
