@@ -60,7 +60,11 @@ mkdir -p var
 .venv/bin/python manage.py collectstatic --no-input -v0
 # A self-signed development seal, unless a real one is configured (SEAL_PKCS12).
 [ -n "${SEAL_PKCS12:-}" ] || .venv/bin/python manage.py make_dev_seal --if-missing
-.venv/bin/python manage.py seed_demo
+# The demo's accounts share a published password: development only (seed_demo refuses with DEBUG=false).
+case "$(printf '%s' "${DEBUG:-true}" | tr '[:upper:]' '[:lower:]')" in
+  0|false|no|off) say "DEBUG is off: the demo is not loaded (seed_demo --force loads it with random passwords)" ;;
+  *) .venv/bin/python manage.py seed_demo ;;
+esac
 
 if [ "$serve" = 1 ]; then
   port=${PORT:-8000}

@@ -41,6 +41,9 @@ sqlite_run=$!
 status=0
 wait $pg_run || status=1
 wait $sqlite_run || status=1
+# SQLite runs in WAL mode: a thread still connected when the test database is destroyed leaves its
+# -wal and -shm files behind (the test database is var/test-<pytest's pid>.sqlite3).
+rm -f "var/test-$sqlite_run.sqlite3" "var/test-$sqlite_run.sqlite3-wal" "var/test-$sqlite_run.sqlite3-shm"
 echo "== PostgreSQL (all tests but the fault scenarios)"
 cat "$logs/postgresql.log"
 echo "== SQLite (without postgres, browser and pdf tests), and the fault scenarios on their own PostgreSQL"

@@ -2,12 +2,14 @@
 
 import uuid
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from blocs.models import Event, Province, Unit
 from blocs.services import RegistryError, event_record
+from core import clock
 from core.text import nfc
 
 
@@ -51,6 +54,19 @@ def user_invite(
         raise RegistryError(_("An account with this e-mail address exists."), field="email")
     if unit is not None and unit.province_id != province.pk:
         raise RegistryError(_("The unit belongs to another province."), field="unit")
+    if unit is not None and not unit.is_active:
+        raise RegistryError(
+            _("This unit has merged into another or closed: invite into the unit that carries on."), field="unit"
+        )
+    if (
+        unit is None
+        and province.successor_id is not None
+        and (province.merged_on is None or province.merged_on <= timezone.localdate(clock.now()))
+    ):
+        raise RegistryError(
+            _("%(old)s has merged into another province: invite board officers into the province it merged into.")
+            % {"old": province.name}
+        )
     with transaction.atomic():
         user = User(
             username=username,
@@ -104,3 +120,12 @@ def saved_signature_set(*, user: User, png: bytes) -> User:
     if old:
         user.saved_signature.storage.delete(old)
     return user
+
+
+def login_failures_clear(*, username: str) -> int:
+    """Forget *username*'s failed logins from every address; return how many records went.
+
+    For a password just set through the e-mailed link: its owner has proved who they are,
+    and a lock that somebody else's wrong passwords caused must not outlive that.
+    """
+    return axes_reset(username=username)

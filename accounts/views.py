@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,13 +19,15 @@ from core.files import private_file_response
 @login_required
 def user_list(request):
     users = access.users_for_board(request.user).select_related("unit", "province").order_by("unit__name", "full_name")
-    return render(request, "accounts/user_list.html", {"users": users})
+    # The board of a merged province reads the list; the board it merged into manages it.
+    can_manage = writable_provinces(request.user).exists()
+    return render(request, "accounts/user_list.html", {"users": users, "can_manage": can_manage})
 
 
 @login_required
 def user_invite(request):
-    access.users_for_board(request.user)  # board only
-    province = writable_provinces(request.user).first()
+    # The living province: after a merger its board invites, the old province's board is refused (403).
+    province = access.get_invite_province(request.user)
     units = Unit.objects.filter(
         province_id__in=board_province_ids(request.user), successor__isnull=True, closed_on__isnull=True
     )
@@ -54,7 +57,7 @@ def user_invite(request):
 @require_POST
 @login_required
 def user_deactivate(request, pk):
-    target = access.get_user_for_board(request.user, pk)
+    target = access.get_user_for_board(request.user, pk, for_edit=True)
     province = target.province or (target.unit.province if target.unit else None)
     run_action(
         request,
@@ -79,3 +82,15 @@ def profile(request):
 def saved_signature(request):
     """Serve the user's own saved signature; nobody else's."""
     return private_file_response(request.user.saved_signature, content_type="image/png", cache="private, no-store")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Set a new password from the e-mailed link, and lift the login lock of that user name.
+
+    The link works while the user is locked out: the lock only guards the login form.
+    """
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.login_failures_clear(username=form.user.get_username())
+        return response

@@ -4,36 +4,50 @@
 change. Views call these helpers and nothing else decides.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blocs.models import Bloc, Membership, Province, Term, Unit
 
 
-def board_province_ids(user) -> frozenset[int]:
-    """Return the provinces whose records *user* works on as a board officer.
+def _merged_away(successor_id, merged_on, today: datetime.date) -> bool:
+    """Return True if a province with these fields has merged into another by *today*."""
+    return successor_id is not None and (merged_on is None or merged_on <= today)
+
+
+def _board_scope(user) -> tuple[frozenset[int], frozenset[int]]:
+    """Return the provinces *user* sees as a board officer and those it may change, cached for the request.
 
     A board officer works for one province and, since provinces merge, also on
-    the records of the provinces merged into it. A superuser sees them all.
-    The answer is cached on the user object for the request.
+    the records of the provinces merged into it. Once its own province has merged
+    away (on the merger date), the old board still reads what it oversaw but
+    changes nothing: the board of the province it merged into has taken over.
+    A superuser sees and changes them all.
     """
     if not user.is_authenticated or not user.is_active:
-        return frozenset()
-    cached = getattr(user, "_board_province_ids", None)
+        return frozenset(), frozenset()
+    cached = getattr(user, "_board_scope", None)
     if cached is not None:
         return cached
     if user.is_superuser:
         ids = frozenset(Province.objects.values_list("pk", flat=True))
+        scope = ids, ids
     elif user.is_board_officer:
         # One query for all provinces (a few dozen rows), then walk the
         # predecessors in Python so that the count does not grow with mergers.
         predecessors: dict[int, list[int]] = {}
-        for pk, successor_id in Province.objects.values_list("pk", "successor_id"):
+        own_merged = False
+        today = timezone.localdate()
+        for pk, successor_id, merged_on in Province.objects.values_list("pk", "successor_id", "merged_on"):
             predecessors.setdefault(successor_id, []).append(pk)
+            if pk == user.province_id:
+                own_merged = _merged_away(successor_id, merged_on, today)
         found, todo = set(), [user.province_id]
         while todo:
             pk = todo.pop()
@@ -41,10 +55,25 @@ def board_province_ids(user) -> frozenset[int]:
                 found.add(pk)
                 todo.extend(predecessors.get(pk, []))
         ids = frozenset(found)
+        scope = ids, (frozenset() if own_merged else ids)
     else:
-        ids = frozenset()
-    user._board_province_ids = ids
-    return ids
+        scope = frozenset(), frozenset()
+    user._board_scope = scope
+    return scope
+
+
+def board_province_ids(user) -> frozenset[int]:
+    """Return the provinces whose records *user* sees as a board officer (its own and those merged into it)."""
+    return _board_scope(user)[0]
+
+
+def board_writable_province_ids(user) -> frozenset[int]:
+    """Return the provinces whose records *user* may change as a board officer.
+
+    The same as ``board_province_ids``, except for the board of a province that
+    has merged into another: from the merger date it changes nothing (empty).
+    """
+    return _board_scope(user)[1]
 
 
 def is_board(user) -> bool:
@@ -58,9 +87,24 @@ def require_board(user) -> None:
         raise PermissionDenied(_("Only the provincial board may do this."))
 
 
+def _merged_board_message() -> str:
+    return _(
+        "Your province has merged into another: its records are read-only for you; "
+        "the board of the province it merged into changes them."
+    )
+
+
+def require_board_writer(user) -> None:
+    """Refuse (403) anyone but a board officer who may still change records (not the board of a merged province)."""
+    require_board(user)
+    if not board_writable_province_ids(user):
+        raise PermissionDenied(_merged_board_message())
+
+
 def writable_provinces(user) -> QuerySet[Province]:
     """Return the provinces where *user* may create units and blocs (living ones)."""
-    provinces = Province.objects.filter(successor__isnull=True)
+    today = timezone.localdate()
+    provinces = Province.objects.filter(Q(successor__isnull=True) | Q(merged_on__gt=today))
     if user.is_superuser:
         return provinces
     if is_board(user):
@@ -68,38 +112,86 @@ def writable_provinces(user) -> QuerySet[Province]:
     return provinces.none()
 
 
+def bloc_in_force(bloc: Bloc, today: datetime.date | None = None) -> bool:
+    """Return True if *bloc* still exists: active, and its province not merged away (reads ``bloc.province``)."""
+    today = today or timezone.localdate()
+    province = bloc.province
+    return bloc.active and not _merged_away(province.successor_id, province.merged_on, today)
+
+
+def check_year(year: int) -> int:
+    """Return *year* if an emulation year can be it (404 otherwise: ``/board/0000/`` is no year)."""
+    if not Term.MIN_YEAR <= year <= Term.MAX_YEAR:
+        raise Http404(
+            _("There is no emulation year %(year)s: years run from %(first)s to %(last)s.")
+            % {"year": year, "first": Term.MIN_YEAR, "last": Term.MAX_YEAR}
+        )
+    return year
+
+
 @dataclass(frozen=True)
 class TermRoles:
-    """What one user is in one term."""
+    """What one user is in one term.
+
+    ``board``: the board that changes the term (its province's, or the board of the
+    province it merged into); ``former_board``: the board of a province that has
+    merged away, which still reads the term and changes nothing. ``chair_officer``
+    holds only while the bloc exists (active, its province not merged away): the
+    years of a dissolved bloc are a record that its chair's staff
+    (``former_chair_officer``) still reads and no longer changes.
+    ``read_only_reason`` says why someone who would otherwise change the term may not.
+
+    ``can_edit`` decides what a user may change; ``can_oversee`` what it may read
+    as the board or the chair's staff do (every unit's self-assessment and
+    evidence, the results before they are published, the audit trail).
+    """
 
     board: bool = False
+    former_board: bool = False
     chair_officer: bool = False
+    former_chair_officer: bool = False
     member: bool = False
     head: bool = False
     former_member: bool = False
+    read_only_reason: str = ""
 
     @property
     def can_see(self) -> bool:
-        return self.board or self.member or self.former_member
+        return self.board or self.former_board or self.member or self.former_member
 
     @property
     def can_edit(self) -> bool:
         return self.board or self.chair_officer
+
+    @property
+    def can_oversee(self) -> bool:
+        return self.can_edit or self.former_board or self.former_chair_officer
 
 
 def term_roles(user, term: Term, member_unit_ids: set[int]) -> TermRoles:
     """Return *user*'s roles in *term*; *member_unit_ids* are the term's member units."""
     if not user.is_authenticated or not user.is_active:
         return TermRoles()
-    board = term.bloc.province_id in board_province_ids(user)
+    province_id = term.bloc.province_id
+    sees_as_board = province_id in board_province_ids(user)
+    board = sees_as_board and province_id in board_writable_province_ids(user)
     unit_id = user.unit_id
     member = unit_id is not None and unit_id in member_unit_ids
-    chair_officer = member and (unit_id == term.chair_id or (term.vice_chair_acting and unit_id == term.vice_chair_id))
+    runs_the_year = member and (unit_id == term.chair_id or (term.vice_chair_acting and unit_id == term.vice_chair_id))
+    reason = ""
+    if sees_as_board and not board:
+        reason = _merged_board_message()
+    chair_officer = runs_the_year and bloc_in_force(term.bloc)
+    if runs_the_year and not chair_officer and not board:
+        reason = _("This bloc no longer exists (it is inactive or its province has merged): its years are read-only.")
     return TermRoles(
         board=board,
+        former_board=sees_as_board and not board,
         chair_officer=chair_officer,
+        former_chair_officer=runs_the_year and not chair_officer,
         member=member,
         head=member and user.can_sign,
+        read_only_reason=reason,
     )
 
 
@@ -123,7 +215,11 @@ def visible_blocs(user) -> QuerySet[Bloc]:
 
 
 def get_bloc_for_user(user, pk: int, *, for_edit: bool = False, queryset=None) -> Bloc:
-    """Return bloc *pk* if *user* may see it (404 otherwise); 403 if *for_edit* and not board."""
+    """Return bloc *pk* if *user* may see it (404 otherwise).
+
+    403 if *for_edit* and the user is not the board that changes it (the board
+    of a merged-away province reads its blocs but no longer changes them).
+    """
     queryset = queryset if queryset is not None else Bloc.objects.select_related("province")
     bloc = queryset.filter(pk=pk).first()
     if bloc is None:
@@ -133,6 +229,8 @@ def get_bloc_for_user(user, pk: int, *, for_edit: bool = False, queryset=None) -
         raise Http404(_("No such bloc."))
     if for_edit and not board:
         raise PermissionDenied(_("Only the provincial board may change this bloc."))
+    if for_edit and bloc.province_id not in board_writable_province_ids(user):
+        raise PermissionDenied(_merged_board_message())
     return bloc
 
 
@@ -140,9 +238,11 @@ def get_term_for_user(user, bloc_pk: int, year: int, *, for_edit: bool = False, 
     """Return the bloc's term of *year* if *user* may see it, with ``term.roles`` set.
 
     404 when the bloc is not visible or has no such year; 403 when *for_edit*
-    and the user is neither the board nor the chair's officer.
+    and the user is neither the board (of a living province) nor the chair's
+    officer (of a bloc that still exists). A caller's *queryset* must select
+    ``bloc__province``: the roles read it.
     """
-    queryset = queryset if queryset is not None else Term.objects.select_related("bloc")
+    queryset = queryset if queryset is not None else Term.objects.select_related("bloc__province")
     term = queryset.filter(bloc_id=bloc_pk, year=year).first()
     if term is None:
         get_bloc_for_user(user, bloc_pk)  # an outsider learns nothing about the bloc
@@ -155,15 +255,23 @@ def get_term_for_user(user, bloc_pk: int, year: int, *, for_edit: bool = False, 
     if not roles.can_see:
         raise Http404(_("No such bloc."))
     if for_edit and not roles.can_edit:
-        raise PermissionDenied(_("Only the chair's officers and the provincial board may change this year."))
+        raise PermissionDenied(
+            roles.read_only_reason or _("Only the chair's officers and the provincial board may change this year.")
+        )
     term.roles = roles
     return term
 
 
-def get_unit_for_user(user, pk: int, *, queryset=None) -> Unit:
-    """Return unit *pk* for the board of its province; 404 for anyone else."""
+def get_unit_for_user(user, pk: int, *, for_edit: bool = False, queryset=None) -> Unit:
+    """Return unit *pk* for the board of its province; 404 for anyone else.
+
+    403 if *for_edit* and the user is the board of a province that has merged away.
+    """
     queryset = queryset if queryset is not None else Unit.objects.select_related("province")
     unit = queryset.filter(pk=pk).first()
     if unit is None or unit.province_id not in board_province_ids(user):
         raise Http404(_("No such unit."))
+    if for_edit and unit.province_id not in board_writable_province_ids(user):
+        raise PermissionDenied(_merged_board_message())
+    unit.can_edit = unit.province_id in board_writable_province_ids(user)
     return unit

@@ -4,7 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from blocs.models import Bloc, Unit
+from blocs.validators import validate_single_line
 from core.forms import NFCMixin, PngUploadField, date_field
+
+
+class LineField(forms.CharField):
+    """A name, title, code or reference: one line of text (it goes into headings and e-mail subjects)."""
+
+    default_validators = [validate_single_line]
 
 
 class ProvinceChoiceMixin:
@@ -17,21 +24,21 @@ class ProvinceChoiceMixin:
 
 
 class UnitForm(NFCMixin, ProvinceChoiceMixin, forms.Form):
-    code = forms.CharField(label=_("Code"), max_length=30)
-    name = forms.CharField(label=_("Full name"), max_length=255)
-    short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
-    head_title = forms.CharField(label=_("Title of the head"), max_length=100, help_text=_("e.g. Giám đốc"))
+    code = LineField(label=_("Code"), max_length=30)
+    name = LineField(label=_("Full name"), max_length=255)
+    short_name = LineField(label=_("Short name"), max_length=100, required=False)
+    head_title = LineField(label=_("Title of the head"), max_length=100, help_text=_("e.g. Giám đốc"))
 
 
 class UnitCodeForm(NFCMixin, forms.Form):
-    code = forms.CharField(label=_("Code"), max_length=30)
+    code = LineField(label=_("Code"), max_length=30)
 
 
 class UnitRenameForm(NFCMixin, forms.Form):
     on = date_field(_("New name from"))
-    name = forms.CharField(label=_("Full name"), max_length=255)
-    short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
-    head_title = forms.CharField(label=_("Title of the head"), max_length=100)
+    name = LineField(label=_("Full name"), max_length=255)
+    short_name = LineField(label=_("Short name"), max_length=100, required=False)
+    head_title = LineField(label=_("Title of the head"), max_length=100)
 
 
 class UnitMergeForm(forms.Form):
@@ -50,8 +57,8 @@ class UnitCloseForm(NFCMixin, forms.Form):
 
 class BlocForm(NFCMixin, ProvinceChoiceMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Bloc.Kind.choices)
-    code = forms.CharField(label=_("Code"), max_length=30)
-    name = forms.CharField(label=_("Name"), max_length=255)
+    code = LineField(label=_("Code"), max_length=30)
+    name = LineField(label=_("Name"), max_length=255)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     formed_from = forms.ModelMultipleChoiceField(label=_("Formed from"), queryset=Bloc.objects.none(), required=False)
 
@@ -62,7 +69,7 @@ class BlocForm(NFCMixin, ProvinceChoiceMixin, forms.Form):
 
 class BlocEditForm(NFCMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Bloc.Kind.choices)
-    code = forms.CharField(label=_("Code"), max_length=30)
+    code = LineField(label=_("Code"), max_length=30)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     active = forms.BooleanField(label=_("Active"), required=False)
     formed_from = forms.ModelMultipleChoiceField(label=_("Formed from"), queryset=Bloc.objects.none(), required=False)
@@ -74,13 +81,13 @@ class BlocEditForm(NFCMixin, forms.Form):
 
 class BlocRenameForm(NFCMixin, forms.Form):
     on = date_field(_("New name from"))
-    name = forms.CharField(label=_("Name"), max_length=255)
+    name = LineField(label=_("Name"), max_length=255)
 
 
 class RolesMixin(forms.Form):
     chair = forms.ModelChoiceField(label=_("Chair (Khối trưởng)"), queryset=Unit.objects.none())
     vice_chair = forms.ModelChoiceField(label=_("Vice-chair (Khối phó)"), queryset=Unit.objects.none())
-    reference = forms.CharField(
+    reference = LineField(
         label=_("Decision or minutes"),
         max_length=255,
         required=False,

@@ -248,8 +248,14 @@ def _role(verbose_name) -> models.ForeignKey:
     )
 
 
+# The years a term may have (the ``term_year_plausible`` constraint); pages refuse other years with a 404.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 class Term(models.Model):
     """One bloc's emulation year: its members and its chair and vice-chair."""
+
+    MIN_YEAR, MAX_YEAR = FIRST_YEAR, LAST_YEAR
 
     bloc = models.ForeignKey(Bloc, verbose_name=_("bloc"), on_delete=models.PROTECT, related_name="terms")
     year = models.PositiveSmallIntegerField(_("year"))
@@ -277,7 +283,7 @@ class Term(models.Model):
                 condition=Q(chair__isnull=True) | Q(vice_chair__isnull=True) | ~Q(chair=F("vice_chair")),
                 name="term_chair_differs_from_vice_chair",
             ),
-            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="term_year_plausible"),
+            models.CheckConstraint(condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR), name="term_year_plausible"),
         ]
 
     def __str__(self):

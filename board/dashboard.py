@@ -81,7 +81,7 @@ def terms_of_year(province_ids, year: int, *, with_members: bool = False) -> Que
             required_count=Count(
                 "required_signers", filter=Q(required_signers__excused_at__isnull=True), distinct=True
             ),
-            signed_count=Count("signatures", distinct=True),
+            signed_count=Count("signatures", filter=Q(signatures__disputed_at__isnull=True), distinct=True),
         )
         .order_by("-created_at")
     )
@@ -248,6 +248,7 @@ def signing_progress(province_ids, year: int, rows: list[BlocRow]) -> dict:
     # Days in Asia/Ho_Chi_Minh (the current time zone): a signature at 23:30 counts on that day.
     counted = (
         Signature.objects.filter(pledge__term__year=year, pledge__term__bloc__province_id__in=province_ids)
+        .filter(disputed_at__isnull=True)  # a disputed paper signature no longer counts
         .exclude(pledge__status=Pledge.Status.CANCELLED)
         .annotate(day=TruncDate("signed_at"))
         .order_by()

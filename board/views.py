@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from blocs.access import check_year
 from board import access
 from board.dashboard import (
     awards_by_form,
@@ -33,6 +34,7 @@ def dashboard(request, year):
     charts cover every bloc of the year (of the province chosen, if any).
     """
     scope = access.board_scope(request.user)
+    check_year(year)  # /board/0000/ is no emulation year: 404, not a page whose links cannot be built
     form = DashboardFilterForm(request.GET)
     filters = form.filters()
     province = access.get_province_for_board(request.user, filters["province"]) if "province" in filters else None

@@ -12,14 +12,15 @@ def private_file_response(
     content_type: str,
     filename: str = "",
     as_attachment: bool = False,
-    cache: str = "private, max-age=3600",
+    cache: str = "private, no-store",
     sandbox: bool = False,
 ) -> FileResponse:
     """Return *source* (a file field, or a name in the private storage) as a response, or raise 404.
 
     Call it only after the access check. *filename* names the file (a download with
-    *as_attachment*, otherwise shown in the browser); *cache* is the
-    Cache-Control header; *sandbox* forbids a browser to run anything an uploaded file carries.
+    *as_attachment*, otherwise shown in the browser); *cache* is the Cache-Control header
+    (by default nothing private stays in a shared or a browser's cache); *sandbox* forbids a
+    browser to run anything an uploaded file carries (``Content-Security-Policy: sandbox``).
     """
     if not source:
         raise Http404(_("No such file."))

@@ -6,13 +6,17 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 MAX_SIGNATURE_BYTES = 512 * 1024
 MAX_SIGNATURE_SIZE = (2400, 1200)
 MIN_SIGNATURE_SIZE = (40, 20)
 MAX_SCAN_BYTES = 10 * 1024 * 1024
 MAX_SCAN_PIXELS = 40_000_000
+# A paper signature's scan: the signed page, or the whole signed pledge (a few pages and its signature pages).
+MAX_SCAN_PAGES = 20
+# The longest side of a scanned page once rebuilt: A4 at 150 dpi, enough to read a signature and a seal.
+SCAN_PAGE_PIXELS = 1754
 
 
 def signature_font_path() -> Path:
@@ -97,3 +101,53 @@ def clean_pdf(data: bytes) -> None:
 
 
 CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
+
+
+def inert_scan(data: bytes, *, timeout: float = 60) -> tuple[bytes, str]:
+    """Return *data* (a PDF, PNG or JPEG checked by content) rebuilt so that it carries nothing but pixels.
+
+    A PDF is rasterised by poppler (which runs none of its scripts) and rebuilt from its page
+    images, so that no JavaScript, form, link, attachment or embedded HTML survives; at most
+    ``MAX_SCAN_PAGES`` pages, each fitted in ``SCAN_PAGE_PIXELS``. An image is decoded and
+    re-encoded without its metadata or trailing bytes. Return the new bytes and their extension
+    ("pdf", "png" or "jpg"); raise ValidationError for a file that cannot be read.
+    """
+    import subprocess
+
+    from core import pdf as pdf_engine
+
+    if data.startswith(b"%PDF-"):
+        try:
+            pages = pdf_engine.pdf_to_pngs(
+                data,
+                timeout=timeout,
+                last_page=MAX_SCAN_PAGES + 1,
+                scale_to=SCAN_PAGE_PIXELS,
+                image_format="jpeg",
+            )
+        except subprocess.TimeoutExpired as error:
+            raise ValidationError(_("The scan took too long to read: send a smaller file.")) from error
+        except (subprocess.CalledProcessError, OSError) as error:
+            raise ValidationError(_("The PDF file cannot be read.")) from error
+        if not pages:
+            raise ValidationError(_("The PDF file cannot be read."))
+        if len(pages) > MAX_SCAN_PAGES:
+            raise ValidationError(_("A scan has at most %(count)s pages.") % {"count": MAX_SCAN_PAGES})
+        # Opened lazily (decoded one by one as they are written); pdftoppm's JPEGs are RGB already.
+        images = [Image.open(io.BytesIO(page)) for page in pages]
+        out = io.BytesIO()
+        images[0].save(out, format="PDF", save_all=True, append_images=images[1:], resolution=150.0)
+        return out.getvalue(), "pdf"
+    extension = clean_pdf_or_image(data, max_bytes=MAX_SCAN_BYTES)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+            out = io.BytesIO()
+            if extension == "png":
+                upright.convert("RGBA" if "A" in upright.getbands() else "RGB").save(out, format="PNG")
+            else:
+                upright.convert("RGB").save(out, format="JPEG", quality=90)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise ValidationError(_("The file must be a PDF, PNG or JPEG file.")) from error
+    return out.getvalue(), extension

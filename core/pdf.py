@@ -105,55 +105,185 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def inspect_signature(data: bytes) -> dict:
-    """Return what the last signature of *data* proves: present, intact, covering the whole
-    file, trusted (only when trust roots are configured), and its certificate's details."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
+# How a signature's certificate stands against the configured trust roots: three different answers.
+TRUSTED, UNTRUSTED, NO_ROOTS = "trusted", "untrusted", "no_roots"
+# Signatures inspected in one file: a pledge's PDF carries one seal; a crafted file may carry thousands.
+MAX_SIGNATURES = 20
+# Revision ends looked at in one file: the registered PDF's own few come first; a crafted file may carry millions.
+MAX_REVISION_ENDS = 1000
 
-    result = {
-        "sealed": False,
+
+def _signature_verdict(embedded, context, roots_configured: bool) -> dict:
+    """Return what one embedded signature proves, with pyHanko's validation (and its difference analysis)."""
+    from pyhanko.sign.validation import validate_pdf_signature
+
+    _, _, start, length = (list(embedded.byte_range) + [0, 0, 0, 0])[:4]
+    verdict = {
+        "field": str(embedded.field_name or ""),
+        "revision_end": int(start) + int(length),
         "intact": False,
+        "coverage": "unclear",
         "whole_file": False,
-        "trusted": False,
-        "roots_configured": False,
+        "changes_after": "unknown",
+        "trust": NO_ROOTS if not roots_configured else UNTRUSTED,
         "signer": "",
+        "common_name": "",
         "issuer": "",
         "valid_from": None,
         "valid_until": None,
+        "error": "",
     }
     try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
-        signatures = reader.embedded_signatures
-    except Exception:  # an unreadable upload is simply not a signed document
-        return result
-    if not signatures:
-        return result
-    result["sealed"] = True
-    roots = trust_roots()
-    result["roots_configured"] = bool(roots)
-    # Never the operating system's roots: trust is only what the province configured.
-    context = ValidationContext(trust_roots=roots, allow_fetching=False)
+        cert = embedded.signer_cert
+        verdict |= {
+            "signer": cert.subject.human_friendly,
+            "common_name": str(cert.subject.native.get("common_name") or ""),
+            "issuer": cert.issuer.human_friendly,
+            "valid_from": cert.not_valid_before,
+            "valid_until": cert.not_valid_after,
+        }
+        status = validate_pdf_signature(embedded, context)
+    except Exception as error:  # a damaged or crafted signature: reported, never raised
+        verdict["error"] = str(error)[:200]
+        return verdict
+    level = status.modification_level
+    verdict |= {
+        "intact": bool(status.intact and status.valid),
+        "coverage": status.coverage.name.lower() if status.coverage is not None else "unclear",
+        "whole_file": status.coverage is not None and status.coverage.name == "ENTIRE_FILE",
+        # What later revisions did: nothing, added signatures or filled forms only, or anything else.
+        "changes_after": "none" if level is None or level.name == "NONE" else level.name.lower(),
+    }
+    if roots_configured:
+        verdict["trust"] = TRUSTED if status.trusted else UNTRUSTED
+    return verdict
+
+
+def inspect_pdf(data: bytes) -> dict:
+    """Return every signature of *data*, oldest first, each with its own verdict.
+
+    A verdict says whose certificate signed (``signer``, ``common_name``, ``issuer``, validity),
+    whether the signature is ``intact``, what it covers (``coverage``: ``entire_file`` only for the
+    last revision; ``entire_revision`` for an earlier one), what the revisions after it changed
+    (``changes_after``: ``none``, ``lta_updates``, ``form_filling`` — only signatures added —, or
+    ``annotations``/``other``), where its revision ends (``revision_end``, a byte offset) and its
+    trust: ``trusted`` (chains to a configured root), ``untrusted`` (roots are configured and it does
+    not chain to one) or ``no_roots`` (none configured: not checked). Never the operating system's
+    roots. At most ``MAX_SIGNATURES`` are inspected (``more_signatures`` tells).
+    """
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko_certvalidator import ValidationContext
+
+    report = {"readable": False, "signatures": [], "more_signatures": False, "roots_configured": False}
     try:
-        status = validate_pdf_signature(signatures[-1], context)
-    except Exception:
-        return result
-    result["intact"] = bool(status.intact and status.valid)
-    result["whole_file"] = status.coverage.name == "ENTIRE_FILE"
-    result["trusted"] = bool(status.trusted) and bool(roots)
-    cert = status.signing_cert
-    if cert is not None:
-        result["signer"] = cert.subject.human_friendly
-        result["issuer"] = cert.issuer.human_friendly
-        result["valid_from"] = cert.not_valid_before
-        result["valid_until"] = cert.not_valid_after
-    return result
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        embedded = list(reader.embedded_signatures)
+    except Exception:  # an unreadable upload is simply not a signed document
+        return report
+    roots = trust_roots()
+    report |= {"readable": True, "roots_configured": bool(roots), "more_signatures": len(embedded) > MAX_SIGNATURES}
+    for signature in embedded[:MAX_SIGNATURES]:
+        # A fresh context for each: what one path validation caches must not decide the next.
+        context = ValidationContext(trust_roots=roots, allow_fetching=False)
+        report["signatures"].append(_signature_verdict(signature, context, bool(roots)))
+    report["signatures"].sort(key=lambda verdict: verdict["revision_end"])
+    return report
+
+
+def inspect_signature(data: bytes) -> dict:
+    """Return what the last signature of *data* proves: present, intact, covering the whole
+    file, trusted (only when trust roots are configured), and its certificate's details."""
+    report = inspect_pdf(data)
+    last = report["signatures"][-1] if report["signatures"] else None
+    return {
+        "sealed": last is not None,
+        "intact": bool(last and last["intact"]),
+        "whole_file": bool(last and last["whole_file"]),
+        "trusted": bool(last and last["trust"] == TRUSTED),
+        "roots_configured": report["roots_configured"],
+        "signer": last["signer"] if last else "",
+        "issuer": last["issuer"] if last else "",
+        "valid_from": last["valid_from"] if last else None,
+        "valid_until": last["valid_until"] if last else None,
+    }
 
 
 def validate_seal(data: bytes) -> dict:
     """Return whether *data*'s seal is present, intact, covers the whole file, and is trusted."""
     return inspect_signature(data)
+
+
+def revision_ends(data: bytes) -> dict[str, int]:
+    """Return {SHA-256 of the bytes up to a revision's end: that end} for each ``%%EOF`` in *data*.
+
+    An incremental update appends a revision after the previous one's ``%%EOF``: the registered
+    PDF, followed by anything, has the registered PDF's SHA-256 among these (at the marker, or
+    after its line end). Hashed in one pass; at most ``MAX_REVISION_ENDS`` markers are looked at.
+    """
+    import re
+
+    digest, position, ends = hashlib.sha256(), 0, {}
+    for number, match in enumerate(re.finditer(rb"%%EOF(\r\n|\r|\n)?", data)):
+        if number >= MAX_REVISION_ENDS:
+            break
+        for end in sorted({match.start() + 5, match.end()}):
+            digest.update(data[position:end])
+            position = end
+            ends[digest.hexdigest()] = end
+    return ends
+
+
+class _BaseWithEmptyForm:
+    """A revision without a form (the frozen PDF has none), read as having an empty one.
+
+    pyHanko's difference analysis compares a signed revision's form with a later one's and needs a
+    form in the older; a signature added to a PDF without one creates it. Everything but the
+    catalogue is the revision's own; the empty form carries the new form's ``/SigFlags`` only.
+    """
+
+    def __init__(self, base, new_root):
+        from pyhanko.pdf_utils import generic
+
+        self._base = base
+        root = generic.DictionaryObject(base.root)
+        form = generic.DictionaryObject({generic.NameObject("/Fields"): generic.ArrayObject()})
+        new_form = new_root.get("/AcroForm")
+        new_form = new_form.get_object() if new_form is not None else None
+        if isinstance(new_form, generic.DictionaryObject) and "/SigFlags" in new_form:
+            form[generic.NameObject("/SigFlags")] = new_form["/SigFlags"]
+        root[generic.NameObject("/AcroForm")] = form
+        self.root = root
+
+    def __getattr__(self, name):
+        return getattr(self._base, name)
+
+
+def changes_beyond_signatures(data: bytes, base_length: int) -> str:
+    """Return "" if what *data* adds after its first *base_length* bytes only adds signatures, else what.
+
+    pyHanko's difference analysis of every revision after the base: the modification level must be
+    at most form filling (a signature field created and signed, its appearance); a changed page,
+    an annotation or anything else is named in the answer.
+    """
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, ModificationLevel, SuspiciousModification
+
+    try:
+        base_revision = PdfFileReader(io.BytesIO(data[:base_length]), strict=False).xrefs.total_revisions - 1
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        if reader.xrefs.total_revisions <= base_revision + 1:
+            return "no revision after the base"
+        base = reader.get_historical_resolver(base_revision)
+        if "/AcroForm" not in base.root:
+            base = _BaseWithEmptyForm(base, reader.root)
+        result = DEFAULT_DIFF_POLICY.review_file(reader, base)
+    except Exception as error:  # unreadable revisions are not "only a signature"
+        return f"unreadable: {str(error)[:200]}"
+    if isinstance(result, SuspiciousModification):
+        return str(result)[:200] or "suspicious modification"
+    if result.modification_level > ModificationLevel.FORM_FILLING:
+        return result.modification_level.name.lower()
+    return ""
 
 
 def trust_roots() -> list:
@@ -168,19 +298,36 @@ def trust_roots() -> list:
     return roots
 
 
-def pdf_to_pngs(data: bytes, *, resolution: int = 70) -> list[bytes]:
-    """Return every page of *data* as a PNG (poppler's pdftoppm): phones do not show PDFs inline."""
+def pdf_to_pngs(
+    data: bytes,
+    *,
+    resolution: int = 70,
+    timeout: float = 120,
+    last_page: int | None = None,
+    scale_to: int | None = None,
+    image_format: str = "png",
+) -> list[bytes]:
+    """Return the pages of *data* as PNGs (poppler's pdftoppm): phones do not show PDFs inline.
+
+    *timeout* kills pdftoppm after that many seconds (``subprocess.TimeoutExpired``); *last_page*
+    renders only the pages up to it; *scale_to* fits each page in a square of that many pixels,
+    whatever size the file declares (an upload's page may claim to be metres wide); *image_format*
+    "jpeg" gives JPEGs instead (for scans). Poppler runs no script a file carries.
+    """
     import subprocess
     import tempfile
 
+    size = ["-scale-to", str(scale_to)] if scale_to else ["-r", str(resolution)]
+    pages = ["-l", str(last_page)] if last_page else []
+    kind = ["-jpeg", "-jpegopt", "quality=85"] if image_format == "jpeg" else ["-png"]
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "document.pdf"
         source.write_bytes(data)
         subprocess.run(
-            ["pdftoppm", "-r", str(resolution), "-png", str(source), str(Path(folder) / "page")],
+            ["pdftoppm", *size, *pages, *kind, str(source), str(Path(folder) / "page")],
             check=True,
             capture_output=True,
-            timeout=120,
+            timeout=timeout,
         )
-        pages = sorted(Path(folder).glob("page-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-        return [page.read_bytes() for page in pages]
+        found = sorted(Path(folder).glob("page-*.*"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+        return [page.read_bytes() for page in found]

@@ -1,4 +1,4 @@
-"""Project-wide middleware: Vietnamese first, request ids and structured logs."""
+"""Project-wide middleware: Vietnamese first, request ids and structured logs, no caching of private pages."""
 
 import contextvars
 import json
@@ -20,6 +20,26 @@ class VietnameseFirstMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class PrivateNoStoreMiddleware:
+    """Send ``Cache-Control: private, no-store`` with every page for a logged-in user and every download.
+
+    A shared office computer or a proxy must not keep a pledge, a score or a file after
+    the user has logged out. A view that chose its own Cache-Control keeps it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or response.has_header("Content-Disposition"):
+            response["Cache-Control"] = "private, no-store"
+        return response
 
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")

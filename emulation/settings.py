@@ -5,6 +5,7 @@ documented in README.md. Defaults are safe for development; production (DEBUG
 off) refuses to start without a real SECRET_KEY.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -33,6 +34,27 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_trusted_proxies(name: str) -> int | list[str]:
+    """Return the proxies in environment variable *name*: a count of hops, or a list of CIDR networks.
+
+    Empty (the default) trusts no proxy: ``X-Forwarded-For`` is then never read.
+    """
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return 0
+    if value.isdigit():
+        return int(value)
+    networks = env_list(name)
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be a number of proxies or comma-separated networks such as 10.0.0.0/8, not {network!r}."
+            ) from None
+    return networks
+
+
 DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -43,6 +65,10 @@ if not SECRET_KEY:
             "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
         )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+
+# seed_demo gives its accounts a published password: only where DEBUG was on at start-up (pytest turns
+# DEBUG off for its tests, not this); with DEBUG off it refuses unless --force (then random passwords).
+DEMO_PASSWORD_ALLOWED = DEBUG
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -80,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "emulation.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Login throttling: after AXES_FAILURE_LIMIT failures, `manage.py axes_reset_username NAME` unlocks.
@@ -110,17 +137,41 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' /
 # Persistent connections (seconds) help production; 0 closes each after the request.
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A signing conference on the embedded default: with SQLite's rollback journal, readers and the
+    # one writer block each other, and a transaction that starts reading and then writes fails at once
+    # with "database is locked". WAL lets readers go on beside the writer; IMMEDIATE takes the write
+    # lock when a transaction begins, where the busy timeout can wait for it (seconds, in turn).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
     # A file-based test database, so that live-server tests see the same data; one per test
     # process, so that two test runs side by side never share (and destroy) each other's.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# The client's address behind the reverse proxy (core.network.client_ip), for the audit trail and the
+# login throttle: the proxies whose X-Forwarded-For entries are believed, as a number of proxies in front
+# of the application or as their networks. Empty: the header is never read, REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_trusted_proxies("TRUSTED_PROXIES")
+
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.UserWithUnitBackend"]
+# Login throttling (accounts.throttle): failures for one user name from one address lock that pair only,
+# so that nobody elsewhere can lock a user out; failures across user names from one address lock the
+# address for a shorter while, so that one address cannot try a password on every account.
+AXES_HANDLER = "accounts.throttle.LoginThrottle"
+AXES_CLIENT_IP_CALLABLE = "core.network.client_ip_for_throttling"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "10"))
+AXES_ADDRESS_COOLOFF_MINUTES = float(os.environ.get("AXES_ADDRESS_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# A try while locked neither counts nor prolongs the lock: the real user retrying would only lock
+# themselves out for longer.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -208,7 +259,10 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's health check speaks plain HTTP
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# Preloading is a promise to browsers that is slow to take back: only when asked for.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "SECURE_HSTS_PRELOAD is not True": off by choice
 
 # No inline scripts or styles anywhere: everything lives in static files.
 CONTENT_SECURITY_POLICY = {
@@ -260,5 +314,12 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # WeasyPrint reports every rendering step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # pyHanko logs a whole traceback at WARNING for every untrusted certificate uploaded to /verify/.
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
+    },
 }

@@ -55,6 +55,20 @@ def organisation_seal(app_configs, **kwargs):
     return []
 
 
+@checks.register(checks.Tags.security, deploy=True)
+def csrf_origins_https(app_configs, **kwargs):
+    plain = [origin for origin in settings.CSRF_TRUSTED_ORIGINS if not origin.lower().startswith("https://")]
+    if plain:
+        return [
+            _error(
+                8,
+                f"CSRF_TRUSTED_ORIGINS lists origins that are not https:// ({', '.join(plain)}): "
+                "a form posted over plain HTTP can be read and changed on the way; list https:// origins only.",
+            )
+        ]
+    return []
+
+
 @checks.register(checks.Tags.database, deploy=True)
 def database_server(app_configs, **kwargs):
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from blocs import access as bloc_access
 from blocs.models import Term
-from pledges.models import Pledge
+from pledges.models import Pledge, Signature
 
 
 def healthz(request):
@@ -97,14 +97,15 @@ def home(request):
     if user.unit_id:
         my_terms = list(
             Term.objects.filter(memberships__unit_id=user.unit_id, year__gte=year - 1)
-            .select_related("bloc")
+            .select_related("bloc__province")
             .prefetch_related("memberships")
             .order_by("-year", "bloc__name")
         )
         for term in my_terms:
-            chair_officer = user.unit_id == term.chair_id or (
-                term.vice_chair_acting and user.unit_id == term.vice_chair_id
-            )
+            # The chair's staff of a bloc that no longer exists has nothing left to do there.
+            chair_officer = (
+                user.unit_id == term.chair_id or (term.vice_chair_acting and user.unit_id == term.vice_chair_id)
+            ) and bloc_access.bloc_in_force(term.bloc)
             term.is_chair_officer = chair_officer
             if not chair_officer:
                 continue
@@ -126,7 +127,10 @@ def home(request):
                 required_signers__unit_id=user.unit_id,
                 required_signers__excused_at__isnull=True,
             )
-            .exclude(signatures__unit_id=user.unit_id)
+            # A disputed paper signature does not count: the head is asked to sign again.
+            .exclude(
+                pk__in=Signature.objects.filter(unit_id=user.unit_id, disputed_at__isnull=True).values("pledge_id")
+            )
             .select_related("term__bloc")
         )
     context = {"tasks": tasks, "my_terms": my_terms, "year": year, "to_sign": to_sign}

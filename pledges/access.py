@@ -34,9 +34,38 @@ def get_pledge_for_signing(user, pk: int, *, queryset=None) -> tuple[Pledge, Req
 
 
 def get_signature_for_user(user, pk: int) -> Signature:
-    """Return signature *pk* if *user* may see its pledge (404 otherwise)."""
-    signature = Signature.objects.select_related("pledge__term__bloc").filter(pk=pk).first()
+    """Return signature *pk*, with ``signature.roles`` set, if *user* may see its pledge (404 otherwise)."""
+    signature = (
+        Signature.objects.select_related("pledge__term__bloc", "recorded_by", "disputed_by").filter(pk=pk).first()
+    )
     if signature is None:
         raise Http404(_("No such signature."))
-    get_term_for_user(user, signature.pledge.term.bloc_id, signature.pledge.term.year)
+    signature.roles = get_term_for_user(user, signature.pledge.term.bloc_id, signature.pledge.term.year).roles
+    return signature
+
+
+def _unit_people(user, signature: Signature) -> bool:
+    """Whether *user* is one of the active people of the signature's unit (its head or its staff)."""
+    return user.is_authenticated and user.is_active and user.unit_id is not None and user.unit_id == signature.unit_id
+
+
+def get_scan_for_user(user, pk: int) -> Signature:
+    """Return the paper signature *pk* whose scan *user* may download: the people of its unit, the
+    chair's officers and the board of the year (404 for anyone else, and for a signature without a scan)."""
+    signature = get_signature_for_user(user, pk)
+    if not signature.scan:
+        raise Http404(_("No such file."))
+    if not (_unit_people(user, signature) or signature.roles.can_oversee):
+        raise Http404(_("No such file."))
+    return signature
+
+
+def get_signature_for_dispute(user, pk: int) -> Signature:
+    """Return paper signature *pk* if *user* may dispute it: one of the people of its unit.
+
+    404 if the user may not see the pledge; 403 if they may see it but are not of the unit.
+    """
+    signature = get_signature_for_user(user, pk)
+    if not _unit_people(user, signature):
+        raise PermissionDenied(_("Only the people of the unit can dispute its signature."))
     return signature

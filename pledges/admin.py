@@ -1,7 +1,17 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyInline, StateByServicesAdmin
-from pledges.models import Comment, Pledge, PledgeEvent, PledgeItem, Reminder, RequiredSigner, Signature
+from pledges.models import (
+    Comment,
+    DocumentRendering,
+    PaperNotice,
+    Pledge,
+    PledgeEvent,
+    PledgeItem,
+    Reminder,
+    RequiredSigner,
+    Signature,
+)
 
 
 class ItemInline(ReadOnlyInline):
@@ -21,16 +31,16 @@ class PledgeAdmin(StateByServicesAdmin):
 
 @admin.register(RequiredSigner)
 class RequiredSignerAdmin(StateByServicesAdmin):
-    list_display = ["unit_name", "pledge", "order", "excused_at"]
-    list_select_related = ["pledge"]
+    list_display = ["unit_name", "pledge", "order", "excused_at", "excused_by"]
+    list_select_related = ["pledge", "excused_by"]
     search_fields = ["unit_name"]
 
 
 @admin.register(Signature)
 class SignatureAdmin(StateByServicesAdmin):
-    list_display = ["signer_name", "unit_name", "pledge", "kind", "signed_at"]
+    list_display = ["signer_name", "unit_name", "pledge", "kind", "signed_at", "recorded_by", "disputed_at"]
     list_filter = ["kind"]
-    list_select_related = ["pledge"]
+    list_select_related = ["pledge", "recorded_by"]
     search_fields = ["signer_name", "unit_name", "content_hash"]
     exclude = ["image", "scan"]  # private files are served only through access-checked views
 
@@ -64,3 +74,18 @@ class ReminderAdmin(StateByServicesAdmin):
     list_select_related = ["user", "pledge"]
     list_filter = ["kind"]
     search_fields = ["user__full_name"]
+
+
+@admin.register(PaperNotice)
+class PaperNoticeAdmin(StateByServicesAdmin):
+    list_display = ["sent_at", "user", "signature"]
+    list_select_related = ["user", "signature"]
+    search_fields = ["user__full_name", "signature__unit_name"]
+
+
+@admin.register(DocumentRendering)
+class DocumentRenderingAdmin(StateByServicesAdmin):
+    """The renderings in progress (a row older than a few minutes is stale and taken over by the next request)."""
+
+    list_display = ["key", "started_at"]
+    search_fields = ["key"]

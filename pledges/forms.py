@@ -5,34 +5,77 @@ import binascii
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from core import images
 from core.forms import NFCMixin, PdfUploadField, date_field
-from pledges.models import Comment, PledgeItem, RequiredSigner, Signature
+from pledges import limits
+from pledges.models import Comment, PledgeItem, Signature
+
+
+def one_line(value: str) -> None:
+    """Refuse a line break in a title or a name: it would split a heading or an e-mail subject."""
+    if limits.has_line_break(value):
+        raise ValidationError(limits.one_line_message(), code="line_break")
+
+
+def _limit(name: str) -> int:
+    return limits.TEXT_LIMITS[name]
 
 
 class PledgeForm(NFCMixin, forms.Form):
+    """The draft's texts, each within ``pledges.limits`` (the service checks them again)."""
+
     title = forms.CharField(
-        label=_("Title"), max_length=255, required=False, help_text=_("Empty: “Giao ước thi đua năm …”")
+        label=_("Title"),
+        max_length=_limit("title"),
+        required=False,
+        validators=[one_line],
+        help_text=_("Empty: “Giao ước thi đua năm …”"),
     )
-    place = forms.CharField(label=_("Place"), max_length=100, help_text=_("e.g. Nam Định"))
+    place = forms.CharField(
+        label=_("Place"), max_length=_limit("place"), validators=[one_line], help_text=_("e.g. Nam Định")
+    )
     signing_date = date_field(_("Signing date"))
     legal_grounds = forms.CharField(
         label=_("Legal grounds"),
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=_limit("legal_grounds"),
         required=False,
         help_text=_("One ground per line."),
     )
-    introduction = forms.CharField(label=_("Introduction"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    slogan = forms.CharField(label=_("Slogan"), max_length=255, required=False)
+    introduction = forms.CharField(
+        label=_("Introduction"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=_limit("introduction"),
+        required=False,
+    )
+    slogan = forms.CharField(label=_("Slogan"), max_length=_limit("slogan"), required=False, validators=[one_line])
     implementation = forms.CharField(
-        label=_("Implementation"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Implementation"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=_limit("implementation"),
+        required=False,
     )
 
 
 class ItemForm(NFCMixin, forms.Form):
-    text = forms.CharField(label=_("Commitment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    """One commitment; *count* is how many the draft has already (refused at ``limits.MAX_ITEMS``)."""
+
+    text = forms.CharField(
+        label=_("Commitment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=limits.MAX_ITEM_CHARS
+    )
+
+    def __init__(self, *args, count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count = count
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.count is not None and self.count >= limits.MAX_ITEMS:
+            raise ValidationError(limits.items_message())
+        return cleaned
 
 
 class OpenForm(forms.Form):
@@ -41,7 +84,7 @@ class OpenForm(forms.Form):
 
 
 class ReasonForm(NFCMixin, forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=255)
+    reason = forms.CharField(label=_("Reason"), max_length=limits.MAX_REASON_CHARS, validators=[one_line])
 
 
 def _decode_data_url(value: str) -> bytes:
@@ -96,22 +139,60 @@ class SignForm(NFCMixin, forms.Form):
         return cleaned
 
 
-class PaperSignatureForm(NFCMixin, forms.Form):
-    signer = forms.ModelChoiceField(label=_("Unit"), queryset=RequiredSigner.objects.none())
-    signer_name = forms.CharField(label=_("Full name of the signer"), max_length=150)
-    capacity = forms.CharField(
-        label=_("Signing capacity"), max_length=120, help_text=_("e.g. GIÁM ĐỐC or KT. GIÁM ĐỐC")
-    )
-    capacity_title = forms.CharField(
-        label=_("Title under the capacity"), max_length=120, required=False, help_text=_("e.g. PHÓ GIÁM ĐỐC")
+class SignerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        parts = [user.full_name, user.position, user.unit.name if user.unit_id else ""]
+        return " – ".join(part for part in parts if part)
+
+
+class PaperSignatureForm(forms.Form):
+    """A head's signature on paper: the person (registered, with signing right, in a unit still to
+    sign — chosen, never typed) and the scan of the signed page."""
+
+    signer_user = SignerChoiceField(
+        label=_("Who signed on paper"),
+        queryset=None,
+        help_text=_(
+            "The people with signing right of the units still to sign. Someone missing must first be"
+            " registered in their unit with signing right."
+        ),
     )
     scan = PdfUploadField(
-        label=_("Scan of the signed page (PDF, PNG or JPEG)"), max_bytes=images.MAX_SCAN_BYTES, scans=True
+        label=_("Scan of the signed page (PDF, PNG or JPEG)"),
+        max_bytes=images.MAX_SCAN_BYTES,
+        scans=True,
     )
 
-    def __init__(self, *args, signers, **kwargs):
+    def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["signer"].queryset = signers
+        self.fields["signer_user"].queryset = people
+        self.fields["scan"].help_text = _("At most %(pages)s pages; it is kept as page images only.") % {
+            "pages": images.MAX_SCAN_PAGES
+        }
+
+
+class DisputeForm(NFCMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why this signature is not your unit's"),
+        max_length=limits.MAX_REASON_CHARS,
+        validators=[one_line],
+        help_text=_("e.g. “Our head did not sign this pledge on paper.”"),
+    )
+
+
+class VerifyCodeForm(forms.Form):
+    """The code printed under every page: 10 letters and digits (upper or lower case)."""
+
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=16,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9]{4,16}$",
+                _("A verification code has only letters and digits, as printed under every page."),
+            )
+        ],
+    )
 
 
 MAX_PDF_BYTES = 30 * 1024 * 1024
@@ -131,7 +212,9 @@ class CommentForm(NFCMixin, forms.Form):
     item = forms.ModelChoiceField(
         label=_("On commitment"), queryset=PledgeItem.objects.none(), required=False, empty_label=_("The whole draft")
     )
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    text = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=limits.MAX_COMMENT_CHARS
+    )
 
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,5 +232,8 @@ class AnswerForm(NFCMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     answer = forms.CharField(
-        label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, required=False
+        label=_("Answer"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.MAX_COMMENT_CHARS,
+        required=False,
     )

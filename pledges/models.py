@@ -16,8 +16,10 @@ class PledgeQuerySet(models.QuerySet):
         """Everything the document and the progress page show, in a fixed number of queries."""
         return self.select_related("term__bloc__province").prefetch_related(
             "items",
-            models.Prefetch("required_signers", queryset=RequiredSigner.objects.select_related("unit")),
-            models.Prefetch("signatures", queryset=Signature.objects.select_related("signer")),
+            models.Prefetch("required_signers", queryset=RequiredSigner.objects.select_related("unit", "excused_by")),
+            models.Prefetch(
+                "signatures", queryset=Signature.objects.select_related("signer", "recorded_by", "disputed_by")
+            ),
         )
 
 
@@ -115,6 +117,14 @@ class RequiredSigner(models.Model):
     head_title = models.CharField(_("title of the head"), max_length=100)
     excused_at = models.DateTimeField(_("excused at"), null=True, blank=True)
     excused_reason = models.CharField(_("reason"), max_length=255, blank=True)
+    excused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("excused by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("required signer")
@@ -129,6 +139,13 @@ class RequiredSigner(models.Model):
 
 
 class Signature(AppendOnly):
+    """A unit's signature: evidence, written once.
+
+    The one change a signature takes is a dispute of a paper signature by the people of its unit,
+    stamped once (``disputed_*``, by a conditional update in ``pledges.services``): a disputed
+    signature stays on record, no longer counts, and the unit may sign (or be recorded) again.
+    """
+
     class Kind(models.TextChoices):
         DRAWN = "drawn", _("Drawn")
         TYPED = "typed", _("Typed")
@@ -169,17 +186,40 @@ class Signature(AppendOnly):
     user_agent = models.CharField(_("browser"), max_length=400, blank=True)
     content_hash = models.CharField(_("content hash seen"), max_length=64)
     form_token = models.CharField(max_length=64, blank=True)
+    # A paper signature the unit's own people say is not theirs.
+    disputed_at = models.DateTimeField(_("disputed at"), null=True, blank=True)
+    disputed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("disputed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    dispute_reason = models.CharField(_("reason for the dispute"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
-        ordering = ["pledge", "signed_at"]
+        ordering = ["pledge", "signed_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["pledge", "unit"], name="one_signature_per_unit"),
+            # One signature that counts per unit; a disputed one stays beside its replacement.
+            models.UniqueConstraint(
+                fields=["pledge", "unit"], condition=Q(disputed_at__isnull=True), name="one_signature_per_unit"
+            ),
         ]
 
     def __str__(self):
         return f"{self.signer_name} – {self.unit_name}"
+
+    @property
+    def counts(self) -> bool:
+        """Whether the signature counts towards completing the pledge (a disputed one does not)."""
+        return self.disputed_at is None
+
+    @property
+    def from_paper(self) -> bool:
+        return self.kind == self.Kind.PAPER
 
 
 class PledgeEvent(Event):
@@ -197,6 +237,8 @@ class PledgeEvent(Event):
         COMMENTS_OPENED = "comments_opened", _("Opened for comments")
         COMMENTED = "commented", _("Comment made")
         COMMENT_ANSWERED = "comment_answered", _("Comment answered")
+        DISPUTED = "disputed", _("Paper signature disputed by the unit")
+        RECORDED_BY_ONE = "recorded_by_one", _("One person recorded or excused more than half of the signers")
 
     pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -267,3 +309,40 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"{self.unit_name}: {self.text[:40]}"
+
+
+class PaperNotice(models.Model):
+    """The e-mail telling a unit's people that a paper signature was recorded in its name: once each."""
+
+    signature = models.ForeignKey(Signature, on_delete=models.CASCADE, related_name="notices")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("paper signature notice")
+        verbose_name_plural = _("paper signature notices")
+        constraints = [
+            models.UniqueConstraint(fields=["signature", "user"], name="one_paper_notice_each"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.signature}"
+
+
+class DocumentRendering(models.Model):
+    """A rendering of one document's content in progress, claimed by inserting its key.
+
+    The key is unique, so that of two requests (in any worker process) for the same content one
+    renders and the other is told to come back; the row is removed when the rendering is stored.
+    A row older than the stale time (a worker killed mid-rendering) may be taken over.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    started_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("document rendering")
+        verbose_name_plural = _("document renderings")
+
+    def __str__(self):
+        return self.key

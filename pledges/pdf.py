@@ -94,11 +94,19 @@ def render_html(pledge: Pledge, *, preview: bool, certificate: bool = True, sign
     *preview* adds the "BẢN DỰ THẢO" watermark; *certificate* the completion certificate page;
     without *signatures* the grid shows the frozen document as every signer received it.
     """
-    by_unit = {s.unit_id: s for s in pledge.signatures.all()} if signatures else {}
+    every = list(pledge.signatures.all()) if signatures else []
+    by_unit = {s.unit_id: s for s in every if s.counts}
     for signature in by_unit.values():
         signature.image_src = pdf_engine.png_data_uri(signature.image) if signature.image else ""
         signature.seal_src = pdf_engine.png_data_uri(signature.seal_image) if signature.seal_image else ""
-    rows = [{"signer": signer, "signature": by_unit.get(signer.unit_id)} for signer in pledge.required_signers.all()]
+    rows = [
+        {
+            "signer": signer,
+            "signature": by_unit.get(signer.unit_id),
+            "disputed": [s for s in every if s.unit_id == signer.unit_id and not s.counts],
+        }
+        for signer in pledge.required_signers.all()
+    ]
     events = list(pledge.events.select_related("actor").order_by("created_at", "id"))
     with translation.override("vi"):
         trail = audit_trail(pledge, events)
@@ -120,14 +128,16 @@ def render_html(pledge: Pledge, *, preview: bool, certificate: bool = True, sign
 
 
 def audit_json(pledge: Pledge) -> str:
-    """Return the audit trail attached to the PDF, as JSON."""
+    """Return the audit trail attached to the PDF, as JSON (in Vietnamese, as the document: whoever asks)."""
     events = list(pledge.events.select_related("actor").order_by("created_at", "id"))
+    with translation.override("vi"):
+        trail = audit_trail(pledge, events)
     document = {
         "pledge": pledge.pk,
         "verification_code": pledge.verification_code,
         "content_hash": pledge.content_hash,
         "status": pledge.status,
-        "audit_trail": audit_trail(pledge, events),
+        "audit_trail": trail,
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
 
@@ -137,9 +147,14 @@ def render_pdf(pledge: Pledge, *, preview: bool) -> bytes:
     return html_to_pdf(render_html(pledge, preview=preview), audit_json(pledge))
 
 
+def render_frozen_html(pledge: Pledge) -> tuple[str, str]:
+    """Return the HTML and attachment of the frozen document alone (no signatures, no certificate)."""
+    return render_html(pledge, preview=False, certificate=False, signatures=False), audit_json(pledge)
+
+
 def render_frozen_pdf(pledge: Pledge) -> bytes:
     """Render the frozen document alone (no signatures, no certificate): what a digital signature signs."""
-    return html_to_pdf(render_html(pledge, preview=False, certificate=False, signatures=False), audit_json(pledge))
+    return html_to_pdf(*render_frozen_html(pledge))
 
 
 def filename(pledge: Pledge) -> str:

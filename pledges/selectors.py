@@ -1,20 +1,85 @@
 """Reads that several pages and commands share; no writes here (they live in ``pledges.services``)."""
 
+from collections import Counter
+
 from django.db.models import QuerySet
 
 from core import pdf as pdf_engine
-from pledges.models import Pledge, RequiredSigner
+from pledges.models import Pledge, RequiredSigner, Signature
 
 
 def pdf_verdict(data: bytes) -> dict:
-    """Return whether *data* is a registered pledge PDF and whether its seal is intact."""
+    """Return what *data* is against the registered PDFs: the verdict of ``/verify/`` and ``verify_pdf``.
+
+    ``registered`` is the pledge whose registered signed PDF is the whole file (``exact``) or the
+    file's beginning, followed by changes (``changed_after``: ``appended`` bytes, of which
+    ``later_revisions`` incremental updates and ``later_signatures`` further signatures). Every
+    signature in the file has its own verdict (``signatures``, ``core.pdf.inspect_pdf``). ``ok`` is
+    true only for a registered PDF exactly as registered, each signature intact and the last one
+    covering the whole file.
+    """
     digest = pdf_engine.sha256(data)
-    registered = Pledge.objects.filter(pdf_sha256=digest).first()
-    return {"sha256": digest, "registered": registered, **pdf_engine.validate_seal(data)}
+    ends = pdf_engine.revision_ends(data)
+    candidates = {
+        pledge.pdf_sha256: pledge
+        for pledge in Pledge.objects.filter(pdf_sha256__in=[digest, *ends]).select_related("term__bloc")
+    }
+    exact = candidates.get(digest)
+    prefixes = [(ends[sha], pledge) for sha, pledge in candidates.items() if sha != digest]
+    registered = exact or (max(prefixes, key=lambda found: found[0])[1] if prefixes else None)
+    registered_end = len(data) if exact else (ends[registered.pdf_sha256] if registered else 0)
+    report = pdf_engine.inspect_pdf(data)
+    signatures = report["signatures"]
+    later = [s for s in signatures if s["revision_end"] > registered_end] if registered else []
+    last = signatures[-1] if signatures else None
+    return {
+        "sha256": digest,
+        "registered": registered,
+        "exact": exact is not None,
+        "changed_after": registered is not None and exact is None,
+        "appended": len(data) - registered_end if registered else 0,
+        # Each incremental update ends with its own end-of-file marker.
+        "later_revisions": data.count(b"%%EOF", registered_end) if registered else 0,
+        "later_signatures": len(later),
+        "signatures": signatures,
+        "more_signatures": report["more_signatures"],
+        "roots_configured": report["roots_configured"],
+        # What the last signature says, as the page and the command summed it up before.
+        "sealed": last is not None,
+        "intact": bool(signatures) and all(s["intact"] for s in signatures),
+        "whole_file": bool(last and last["whole_file"]),
+        "ok": exact is not None and bool(signatures) and all(s["intact"] for s in signatures) and last["whole_file"],
+    }
 
 
 def waiting_signers(pledge: Pledge) -> QuerySet[RequiredSigner]:
-    """Return the required signers of *pledge* that are neither excused nor signed yet."""
+    """Return the required signers of *pledge* that are neither excused nor signed yet (a disputed
+    signature does not count)."""
     return pledge.required_signers.filter(excused_at__isnull=True).exclude(
-        unit_id__in=pledge.signatures.values("unit_id")
+        unit_id__in=pledge.signatures.filter(disputed_at__isnull=True).values("unit_id")
     )
+
+
+def one_hand_counts(signers: list[RequiredSigner], signatures: list[Signature]) -> Counter:
+    """Return {user id: how many of the signers that user recorded on paper or excused}.
+
+    Pure: from the pledge's signers and signatures, read already (a page's prefetch).
+    """
+    counts = Counter(s.recorded_by_id for s in signatures if s.recorded_by_id and s.counts)
+    counts.update(s.excused_by_id for s in signers if s.excused_at and s.excused_by_id)
+    return counts
+
+
+def one_hand_warnings(signers: list[RequiredSigner], signatures: list[Signature]) -> list[dict]:
+    """Return, for the board, each person who recorded on paper or excused more than half of the signers.
+
+    Pure, like ``one_hand_counts``; the people come from the rows' ``recorded_by``/``excused_by``.
+    """
+    people = {s.recorded_by_id: s.recorded_by for s in signatures if s.recorded_by_id}
+    people |= {s.excused_by_id: s.excused_by for s in signers if s.excused_by_id}
+    total = len(signers)
+    return [
+        {"user": people[user_id], "count": count, "total": total}
+        for user_id, count in one_hand_counts(signers, signatures).items()
+        if count * 2 > total
+    ]

@@ -36,4 +36,5 @@ urlpatterns = [
     path("signatures/<id:pk>/image.png", views.signature_image, name="signature_image"),
     path("signatures/<id:pk>/seal.png", views.signature_seal, name="signature_seal"),
     path("signatures/<id:pk>/scan", views.signature_scan, name="signature_scan"),
+    path("signatures/<id:pk>/dispute/", views.signature_dispute, name="signature_dispute"),
 ]

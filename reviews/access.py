@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from blocs.access import get_term_for_user
+from blocs.access import get_term_for_user, require_board_writer, writable_provinces
 from blocs.models import Term
 from reviews.models import Ballot, Dossier, Evidence, Review, SelfAssessment
 
@@ -25,7 +25,7 @@ def get_term(user, bloc_pk: int, year: int, *, for_edit: bool = False) -> Term:
         bloc_pk,
         year,
         for_edit=for_edit,
-        queryset=Term.objects.select_related("bloc", "review", "scoring_table"),
+        queryset=Term.objects.select_related("bloc__province", "review", "scoring_table"),
     )
     term.review_or_none = getattr(term, "review", None)  # select_related: no query, None when absent
     term.table_or_none = getattr(term, "scoring_table", None)
@@ -43,7 +43,7 @@ def get_review(user, bloc_pk: int, year: int, *, for_edit: bool = False) -> Revi
 
 
 def can_see_ranking(term: Term) -> bool:
-    return term.roles.can_edit or (
+    return term.roles.can_oversee or (
         term.review_or_none is not None and term.review_or_none.status == Review.Status.CLOSED
     )
 
@@ -64,7 +64,7 @@ def get_assessment(user, pk: int) -> SelfAssessment:
     roles = term.roles
     own = user.unit_id == assessment.unit_id and roles.member
     review = term.review_or_none
-    if not (roles.can_edit or own or review.status == Review.Status.CLOSED):
+    if not (roles.can_oversee or own or review.status == Review.Status.CLOSED):
         raise Http404(_("No such self-assessment."))
     assessment.review = review
     review.term = term
@@ -77,7 +77,7 @@ def get_assessment(user, pk: int) -> SelfAssessment:
         and review.status == Review.Status.REVIEW
         and assessment.status == SelfAssessment.Status.SUBMITTED
     )
-    assessment.can_see_evidence = own or roles.can_edit
+    assessment.can_see_evidence = own or roles.can_oversee
     return assessment
 
 
@@ -109,7 +109,7 @@ def get_ballot(user, pk: int, *, for_edit: bool = False) -> Ballot:
 def require_board_of(user, term: Term) -> None:
     """Refuse (403) anyone but the board of the term's province: quotas are the board's."""
     if not term.roles.board:
-        raise PermissionDenied(_("Only the provincial board sets the quotas."))
+        raise PermissionDenied(term.roles.read_only_reason or _("Only the provincial board sets the quotas."))
 
 
 def get_board_province(user, requested=None):
@@ -117,9 +117,7 @@ def get_board_province(user, requested=None):
 
     A board officer works on their own province; a superuser picks one (``requested``, else the first).
     """
-    from blocs.access import require_board, writable_provinces
-
-    require_board(user)
+    require_board_writer(user)
     provinces = writable_provinces(user)
     if requested and str(requested).isdigit() and len(str(requested)) < 19:
         province = provinces.filter(pk=int(requested)).first()
@@ -147,4 +145,6 @@ def _with_term(user, row, for_edit: bool, missing: str):
 
 def require_board_for(dossier: Dossier) -> None:
     if not dossier.term.roles.board:
-        raise PermissionDenied(_("Only the provincial board reviews the dossier."))
+        raise PermissionDenied(
+            dossier.term.roles.read_only_reason or _("Only the provincial board reviews the dossier.")
+        )

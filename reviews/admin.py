@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Count
 
 from core.admin import ReadOnlyInline, StateByServicesAdmin
 from reviews.models import (
@@ -6,6 +7,7 @@ from reviews.models import (
     AwardForm,
     AwardQuota,
     Ballot,
+    BallotRule,
     BallotSeat,
     Band,
     Candidate,
@@ -26,6 +28,7 @@ from reviews.models import (
     SelfAssessment,
     Voter,
 )
+from reviews.tally import MIN_PAPERS_SHOWN
 
 
 class GroupInline(ReadOnlyInline):
@@ -146,6 +149,13 @@ class AwardFormAdmin(StateByServicesAdmin):
     search_fields = ["name", "code"]
 
 
+@admin.register(BallotRule)
+class BallotRuleAdmin(StateByServicesAdmin):
+    list_display = ["province", "year", "min_turnout_percent", "updated_by", "updated_at"]
+    list_select_related = ["province", "updated_by"]
+    list_filter = ["year"]
+
+
 @admin.register(AwardQuota)
 class AwardQuotaAdmin(StateByServicesAdmin):
     list_display = ["term", "award_form", "quota"]
@@ -158,7 +168,7 @@ class SeatInline(ReadOnlyInline):
 
 @admin.register(Ballot)
 class BallotAdmin(StateByServicesAdmin):
-    list_display = ["term", "round", "status", "threshold", "opened_at", "closed_at"]
+    list_display = ["term", "round", "status", "threshold", "min_papers", "opened_at", "closed_at"]
     list_select_related = ["term__bloc"]
     list_filter = ["status"]
     inlines = [SeatInline]
@@ -194,8 +204,14 @@ class PaperAdmin(StateByServicesAdmin):
 
 @admin.register(Mark)
 class MarkAdmin(StateByServicesAdmin):
+    """The marks of rounds with enough papers: counting the marks of a round of one or two papers would read them."""
+
     list_display = ["id", "candidate"]
     list_select_related = ["candidate__seat__award_form"]
+
+    def get_queryset(self, request):
+        shown = Ballot.objects.annotate(papers_cast=Count("papers")).filter(papers_cast__gte=MIN_PAPERS_SHOWN)
+        return super().get_queryset(request).filter(paper__ballot__in=shown.values("pk"))
 
 
 @admin.register(Election)

@@ -128,6 +128,7 @@ def _rounds(term: Term) -> list[dict]:
                 "counted": ballot.status == Ballot.Status.CLOSED,
                 "members": ballot.members_at_opening,
                 "papers": count["papers"],
+                "hidden": count["hidden"],
                 "threshold": ballot.threshold,
                 "min_band": ballot.min_band,
                 "forms": forms,
@@ -163,7 +164,7 @@ def _proposals(dossier: Dossier, results: list[dict]) -> list[dict]:
     by_unit = {row["unit_id"]: row for row in results}
     proposals = sorted(
         dossier.proposals.select_related("award_form", "unit"),
-        key=lambda p: (p.award_form.order, p.award_form_id, -p.votes, p.unit_name),
+        key=lambda p: (p.award_form.order, p.award_form_id, -(p.votes or 0), p.unit_name),
     )
     groups = []
     for _form_id, rows in groupby(proposals, key=lambda p: p.award_form_id):

@@ -148,7 +148,7 @@ def year_workbook(*, province_ids, year: int) -> bytes:
             p.dossier.term.bloc.name,
             p.award_form.name,
             p.unit_name,
-            p.votes,
+            p.votes if p.votes is not None else "—",
             p.get_status_display(),
             p.reason,
             p.dossier.decision_number,

@@ -7,11 +7,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from blocs.forms import LineField
 from core.forms import NFCMixin, PdfUploadField, date_field
 from core.templatetags.vn import points_filter
 from core.text import clean_pasted
 from reviews.models import Election
-from reviews.services import MAX_EVIDENCE_BYTES
+from reviews.services import MAX_CLAIM_NOTE, MAX_EVIDENCE_BYTES, MAX_EVIDENCE_NOTE, MAX_REASON
 
 MAX_TABLE_BYTES = 1024 * 1024
 
@@ -107,7 +108,7 @@ class AssessmentForm(forms.Form):
             self.fields[f"note_{criterion.pk}"] = forms.CharField(
                 label=_("Evidence for %(code)s") % {"code": criterion.code},
                 required=False,
-                max_length=4000,
+                max_length=MAX_EVIDENCE_NOTE,
                 initial=score.evidence_note if score else "",
                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
             )
@@ -124,7 +125,7 @@ class AssessmentForm(forms.Form):
             self.fields[f"claim_note_{line.pk}"] = forms.CharField(
                 label=_("Note for %(code)s") % {"code": line.code},
                 required=False,
-                max_length=500,
+                max_length=MAX_CLAIM_NOTE,
                 initial=claim.note if claim else "",
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             )
@@ -169,7 +170,7 @@ class AdjustForm(forms.Form):
             self.fields[f"reason_{score.pk}"] = forms.CharField(
                 label=_("Reason for %(code)s") % {"code": score.criterion.code},
                 required=False,
-                max_length=500,
+                max_length=MAX_REASON,
                 initial=score.adjust_reason,
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             )
@@ -241,9 +242,19 @@ class VoteForm(forms.Form):
 
 class AwardFormForm(NFCMixin, forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=30, help_text=_("e.g. co-thi-dua"))
-    name = forms.CharField(label=_("Name"), max_length=255)
+    name = LineField(label=_("Name"), max_length=255)
     default_quota = forms.IntegerField(label=_("Quota per bloc"), min_value=1, max_value=50)
     order = forms.IntegerField(label=_("Order (higher awards first)"), min_value=1, max_value=50, initial=1)
+
+
+class BallotRuleForm(forms.Form):
+    min_turnout_percent = forms.IntegerField(
+        label=_("Minimum turnout to count a round (percentage of the members at opening)"),
+        min_value=1,
+        max_value=100,
+        required=False,
+        help_text=_("Empty: two thirds of the members, rounded up. Some provinces ask 80 percent for award meetings."),
+    )
 
 
 class QuotaForm(forms.Form):
@@ -259,7 +270,7 @@ class ElectionForm(NFCMixin, forms.Form):
     vice_chair_votes = forms.IntegerField(
         label=_("Votes for the vice-chair"), min_value=0, max_value=500, required=False
     )
-    reference = forms.CharField(
+    reference = LineField(
         label=_("Minutes"), max_length=255, help_text=_("e.g. Biên bản hội nghị tổng kết ngày 27/12/2022")
     )
 
@@ -276,8 +287,8 @@ class ElectionForm(NFCMixin, forms.Form):
 
 
 class DossierForm(NFCMixin, forms.Form):
-    number = forms.CharField(label=_("Number of the cover request"), max_length=60, help_text=_("e.g. 05/TTr-KTĐVX"))
-    place = forms.CharField(label=_("Place"), max_length=100)
+    number = LineField(label=_("Number of the cover request"), max_length=60, help_text=_("e.g. 05/TTr-KTĐVX"))
+    place = LineField(label=_("Place"), max_length=100)
     signed_on = date_field(_("Date"))
     recipients = forms.CharField(
         label=_("Recipients (Nơi nhận)"),
@@ -301,13 +312,11 @@ class ProposalDecisionForm(NFCMixin, forms.Form):
 
 
 class DecisionForm(NFCMixin, forms.Form):
-    number = forms.CharField(
+    number = LineField(
         label=_("Decision number"), max_length=60, widget=forms.TextInput(attrs={"class": "form-control"})
     )
     date = date_field(_("Decision date"))
-    signer = forms.CharField(
-        label=_("Signed by"), max_length=150, widget=forms.TextInput(attrs={"class": "form-control"})
-    )
+    signer = LineField(label=_("Signed by"), max_length=150, widget=forms.TextInput(attrs={"class": "form-control"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -343,6 +343,37 @@ class AwardQuota(models.Model):
         return f"{self.term}: {self.award_form.code} × {self.quota}"
 
 
+class BallotRule(models.Model):
+    """The minimum turnout before a round of a bloc's secret ballot can be counted, in one province and year.
+
+    Without a row, two thirds of the members at opening (rounded up); Bắc Ninh's rules, for
+    instance, ask 80 % for award meetings. Set by the board beside the year's award forms.
+    """
+
+    province = models.ForeignKey("blocs.Province", on_delete=models.PROTECT, related_name="ballot_rules")
+    year = models.PositiveSmallIntegerField(_("year"))
+    min_turnout_percent = models.PositiveSmallIntegerField(
+        _("minimum turnout (percentage of the members at opening)"), null=True, blank=True
+    )
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("ballot rule")
+        verbose_name_plural = _("ballot rules")
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year"], name="one_ballot_rule_per_province_year"),
+            models.CheckConstraint(
+                condition=models.Q(min_turnout_percent__isnull=True)
+                | models.Q(min_turnout_percent__gte=1, min_turnout_percent__lte=100),
+                name="ballot_turnout_is_a_percentage",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.province} {self.year}: {self.min_turnout_percent or '2/3'}"
+
+
 class Ballot(models.Model):
     """One round of the bloc's secret ballot (bỏ phiếu kín) on its award proposals."""
 
@@ -356,6 +387,8 @@ class Ballot(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     threshold = models.PositiveSmallIntegerField(_("votes needed to pass"))
     members_at_opening = models.PositiveSmallIntegerField(_("members at opening"))
+    # Fixed at opening from the province's ``BallotRule``: a round with fewer papers is not counted.
+    min_papers = models.PositiveSmallIntegerField(_("papers needed to count"))
     min_band = models.CharField(_("candidates reaching band"), max_length=100, blank=True)
     opened_at = models.DateTimeField(_("opened at"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -534,7 +567,8 @@ class Proposal(models.Model):
     award_form = models.ForeignKey(AwardForm, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("blocs.Unit", on_delete=models.PROTECT, related_name="+")
     unit_name = models.CharField(_("unit"), max_length=255)
-    votes = models.PositiveSmallIntegerField(_("votes"))
+    # None when its round had too few papers for its votes to be shown (``selectors.MIN_PAPERS_SHOWN``).
+    votes = models.PositiveSmallIntegerField(_("votes"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
 

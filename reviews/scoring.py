@@ -15,6 +15,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from blocs.validators import has_line_break
+
 ZERO = Decimal("0")
 TENTH = Decimal("0.1")
 
@@ -128,7 +130,14 @@ def rank(totals: dict[object, Decimal]) -> dict[object, int]:
 
 
 MAX_POINTS = Decimal("9999.9")
-MAX_CODE, MAX_TITLE, MAX_BAND = 20, 500, 100
+MAX_CODE, MAX_TITLE, MAX_BAND, MAX_GUIDANCE = 20, 500, 100, 4000
+# The size of a table, from real ones: provincial tables have tens of criteria in a handful of groups (the
+# example, reviews/data/scoring-table-100.json: 12 criteria in 5 groups, 3 bonus and 3 penalty lines, 4 bands).
+# 200 criteria and 50 lines of each kind leave room for a table that details every sub-criterion, and keep the
+# self-assessment form (2 fields a criterion and a line, and the CSRF token: 601 at most) and the adjustment
+# form (2 a criterion: 401) under Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1000). A table of 600 criteria had
+# made every save fail with TooManyFieldsSent.
+MAX_GROUPS, MAX_CRITERIA, MAX_LINES, MAX_BANDS = 30, 200, 50, 10
 
 
 def _points(value, where: str, *, positive: bool = False) -> Decimal:
@@ -148,14 +157,25 @@ def _points(value, where: str, *, positive: bool = False) -> Decimal:
     return number
 
 
-def _text(item: dict, key: str, where: str, *, limit: int, required: bool = False) -> str:
+def _text(item: dict, key: str, where: str, *, limit: int, required: bool = False, one_line: bool = True) -> str:
     value = item.get(key, "")
     if not isinstance(value, str) or (required and not value.strip()) or len(value) > limit:
         raise ScoringError(
             _("%(where)s: “%(key)s” must be a text of at most %(limit)s characters.")
             % {"where": where, "key": key, "limit": limit}
         )
+    if one_line and has_line_break(value):
+        raise ScoringError(
+            _("%(where)s: “%(key)s” must be written on one line, without line breaks.") % {"where": where, "key": key}
+        )
     return value
+
+
+def _at_most(items: list, limit: int, message: str, **names) -> list:
+    """Return *items*, or refuse them with *message* (given ``count``, ``limit`` and *names*) when too many."""
+    if len(items) > limit:
+        raise ScoringError(message % {"count": len(items), "limit": limit, **names})
+    return items
 
 
 def _list(value, where: str) -> list:
@@ -181,6 +201,18 @@ def table_from_json(data) -> TableSpec:
     groups = _list(data.get("groups"), "groups")
     if not groups:
         raise ScoringError(_("The table has no group of criteria."))
+    _at_most(groups, MAX_GROUPS, _("The table has %(count)s groups of criteria; at most %(limit)s are allowed."))
+    # Count before reading: a table of 31,000 criteria is refused at once, with the number.
+    count = sum(
+        len(group.get("criteria"))
+        for group in groups
+        if isinstance(group, dict) and isinstance(group.get("criteria"), list)
+    )
+    if count > MAX_CRITERIA:
+        raise ScoringError(
+            _("The table has %(count)s criteria; at most %(limit)s are allowed.")
+            % {"count": count, "limit": MAX_CRITERIA}
+        )
     for g, group in enumerate(groups, start=1):
         group = _object(group, f"groups[{g}]")
         _text(group, "code", f"groups[{g}]", limit=MAX_CODE)
@@ -193,7 +225,7 @@ def table_from_json(data) -> TableSpec:
             item = _object(item, where)
             code = _text(item, "code", where, limit=MAX_CODE, required=True)
             _text(item, "title", code, limit=MAX_TITLE)
-            _text(item, "guidance", code, limit=4000)
+            _text(item, "guidance", code, limit=MAX_GUIDANCE, one_line=False)
             pledge_item = item.get("pledge_item")
             if pledge_item is not None and (
                 isinstance(pledge_item, bool) or not isinstance(pledge_item, int) or not 1 <= pledge_item <= 200
@@ -204,7 +236,13 @@ def table_from_json(data) -> TableSpec:
     def lines(part) -> tuple[tuple[LineSpec, ...], Decimal | None]:
         section = _object(data.get(part) or {}, part)
         found = []
-        for n, line in enumerate(_list(section.get("lines", []), f"{part}.lines"), start=1):
+        items = _at_most(
+            _list(section.get("lines", []), f"{part}.lines"),
+            MAX_LINES,
+            _("“%(part)s” has %(count)s lines; at most %(limit)s are allowed."),
+            part=part,
+        )
+        for n, line in enumerate(items, start=1):
             line = _object(line, f"{part}.lines[{n}]")
             code = _text(line, "code", f"{part}.lines[{n}]", limit=MAX_CODE, required=True)
             _text(line, "title", code, limit=MAX_TITLE)
@@ -215,7 +253,12 @@ def table_from_json(data) -> TableSpec:
     bonus_lines, bonus_limit = lines("bonus")
     penalty_lines, penalty_limit = lines("penalty")
     bands = []
-    for n, band in enumerate(_list(data.get("bands", []), "bands"), start=1):
+    items = _at_most(
+        _list(data.get("bands", []), "bands"),
+        MAX_BANDS,
+        _("The table has %(count)s bands; at most %(limit)s are allowed."),
+    )
+    for n, band in enumerate(items, start=1):
         band = _object(band, f"bands[{n}]")
         name = _text(band, "name", f"bands[{n}]", limit=MAX_BAND, required=True)
         share = band.get("min_share_per_criterion", 0)

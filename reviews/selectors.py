@@ -20,6 +20,7 @@ from reviews.models import (
     AwardForm,
     AwardQuota,
     Ballot,
+    BallotRule,
     Candidate,
     Dossier,
     Election,
@@ -27,7 +28,7 @@ from reviews.models import (
     ScoringTable,
     SelfAssessment,
 )
-from reviews.tally import tally
+from reviews.tally import MIN_PAPERS_SHOWN, tally
 
 EXAMPLE_TABLE = Path(__file__).resolve().parent / "data" / "scoring-table-100.json"
 
@@ -145,23 +146,40 @@ def quotas_for(term: Term) -> list[tuple[AwardForm, int]]:
     return [(form, own.get(form.pk, form.default_quota)) for form in forms]
 
 
+def min_turnout_percent(province_id: int, year: int) -> int | None:
+    """Return the minimum turnout the board set for *province_id* and *year* (None: the default two thirds)."""
+    rule = BallotRule.objects.filter(province_id=province_id, year=year).first()
+    return rule.min_turnout_percent if rule else None
+
+
 def ballot_count(ballot: Ballot) -> dict:
-    """Return the count of a round: per seat, each candidate's votes, and who passed or goes on to a further round."""
+    """Return the count of a round: per seat, each candidate's votes, and who passed or goes on to a further round.
+
+    With fewer than ``MIN_PAPERS_SHOWN`` papers the votes are withheld (``hidden``; each candidate's
+    ``votes`` is None and the candidates come in name order, which says nothing of their votes): one or
+    two papers' counts are the papers themselves. Who passed or is tied is still given, for the proposals.
+    """
     seats = list(ballot.seats.select_related("award_form").order_by("award_form__order", "award_form_id"))
     candidates = list(
         Candidate.objects.filter(seat__ballot=ballot).annotate(votes=Count("marks")).order_by("-votes", "unit_name")
     )
-    votes = {seat.pk: {c: c.votes for c in candidates if c.seat_id == seat.pk} for seat in seats}
     # The tally works on units (a unit passes at most one form), then maps back to each form's candidates.
     by_unit = {seat.pk: {c.unit_id: c.votes for c in candidates if c.seat_id == seat.pk} for seat in seats}
     outcome = tally([seat.pk for seat in seats], {seat.pk: seat.seats for seat in seats}, by_unit, ballot.threshold)
+    papers = ballot.papers.count()
+    hidden = papers < MIN_PAPERS_SHOWN
+    if hidden:
+        for candidate in candidates:
+            candidate.votes = None
+    order = (lambda c: c.unit_name) if hidden else (lambda c: (-c.votes, c.unit_name))
     return {
         "ballot": ballot,
-        "papers": ballot.papers.count(),
+        "papers": papers,
+        "hidden": hidden,
         "forms": [
             {
                 "seat": seat,
-                "candidates": sorted(votes[seat.pk], key=lambda c: (-c.votes, c.unit_name)),
+                "candidates": sorted((c for c in candidates if c.seat_id == seat.pk), key=order),
                 "passed": set(outcome[seat.pk].passed),
                 "tied": set(outcome[seat.pk].tied),
                 "seats_left": outcome[seat.pk].seats_left,

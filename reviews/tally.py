@@ -9,9 +9,16 @@ Rules (the issue on nominations):
 - a unit passes at most one form: where it passes several, the first form (in the
   forms' order, the higher award) keeps it and the later form's next candidates
   move up.
+
+A round is counted only once it has the papers its opening fixed (``papers_needed``:
+the province's minimum turnout, by default two thirds of the members), and its votes
+are shown only from ``MIN_PAPERS_SHOWN`` papers (the issue on the attack, finding 3).
 """
 
 from dataclasses import dataclass, field
+
+# Rounds with fewer papers show no votes: with one or two papers the counts would be the papers themselves.
+MIN_PAPERS_SHOWN = 3
 
 
 @dataclass
@@ -49,3 +56,14 @@ def tally(forms: list, seats: dict, votes: dict, threshold: int) -> dict:
         taken.update(result.passed)
         results[form] = result
     return results
+
+
+def papers_needed(members: int, percent: int | None) -> int:
+    """Return the ballot papers a round of *members* needs before it is counted.
+
+    *percent* of the members, rounded up; two thirds without a percentage (the
+    default of the issue on ballots); never less than one.
+    """
+    if percent is None:
+        return max(1, -(-2 * members // 3))
+    return max(1, -(-members * percent // 100))

@@ -17,6 +17,17 @@ from django.db import connection
 from accounts.models import User
 from blocs import services
 
+
+def pytest_sessionfinish(session):
+    """Remove the SQLite test database's WAL files: a thread's connection can outlive the database."""
+    from django.conf import settings
+
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if name and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        for suffix in ("-wal", "-shm"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
+
+
 # Live-server tests run the server in a thread next to Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -110,7 +110,8 @@ MATRIX = {
     "pledges:create": ("get", lambda c: {"pk": c.bloc.pk, "year": 2022}, TERM_EDIT),
     "pledges:detail": ("get", lambda c: {"pk": c.open_pledge.pk}, BLOC_READ),
     "pledges:edit": ("get", lambda c: {"pk": c.draft.pk}, TERM_EDIT),
-    "pledges:item_add": ("post", lambda c: {"pk": c.draft.pk}, TERM_EDIT_POST),
+    # An empty commitment is shown again on the edit page with its error (nothing typed is lost).
+    "pledges:item_add": ("post", lambda c: {"pk": c.draft.pk}, TERM_EDIT),
     "pledges:item_edit": ("get", lambda c: {"pk": c.draft.pk, "item_pk": c.item.pk}, TERM_EDIT),
     "pledges:item_move": ("post", lambda c: {"pk": c.draft.pk, "item_pk": c.item.pk}, TERM_EDIT_POST),
     "pledges:item_remove": ("post", lambda c: {"pk": c.draft.pk, "item_pk": c.item.pk}, TERM_EDIT_POST),
@@ -145,10 +146,17 @@ MATRIX = {
     "pledges:pdf_retry": ("post", lambda c: {"pk": c.open_pledge.pk}, TERM_EDIT_POST),
     "verify:index": ("get", lambda c: {}, PUBLIC),
     "verify:code": ("get", lambda c: {"code": c.open_pledge.verification_code}, PUBLIC),
+    # The scan of the member unit's paper signature: its own people, the chair's officers and the board.
     "pledges:signature_scan": (
         "get",
         lambda c: {"pk": c.paper_signature.pk},
-        row(302, 200, 200, 404, 200, 404, 404, 404, 404),
+        row(302, 200, 200, 404, 200, 404, 200, 200, 404),
+    ),
+    # Only the people of the unit dispute the paper signature recorded in its name.
+    "pledges:signature_dispute": (
+        "get",
+        lambda c: {"pk": c.paper_signature.pk},
+        row(302, 403, 403, 404, 403, 403, 200, 200, 404),
     ),
     # The year-end review of 2022, in self-assessment: the member unit's own assessment is the one asked for.
     "reviews:home": ("get", lambda c: {"pk": c.bloc.pk, "year": 2022}, BLOC_READ),
@@ -201,7 +209,8 @@ MATRIX = {
 
 @pytest.fixture
 def world(cast):
-    """The cast with a draft pledge (2023) and an open one (2022) with a drawn and a paper signature."""
+    """The cast with a draft pledge (2023) and an open one (2022) with a drawn signature (the vice-chair's)
+    and a paper signature (the member unit's head's, recorded by the board)."""
     term_2023 = bloc_services.term_create(
         actor=cast.board,
         bloc=cast.bloc,
@@ -220,21 +229,16 @@ def world(cast):
         actor=cast.board, term=cast.term, place="Nam Định", signing_date=datetime.date(2022, 3, 30), items=["Một"]
     )
     cast.open_pledge = pledge_services.pledge_open(actor=cast.board, pledge=pledge, deadline=datetime.date(2099, 1, 1))
-    bloc_services.unit_set_seal(actor=cast.board, unit=cast.member_unit, png=drawn_png())
-    cast.signature, _ = sign(cast.open_pledge, cast.member_head)
+    for unit in (cast.member_unit, cast.vice_unit):
+        bloc_services.unit_set_seal(actor=cast.board, unit=unit, png=drawn_png())
+    cast.signature, _ = sign(cast.open_pledge, cast.vice_head)
     # A page image as after_opening would have rendered it (rendering here would cost seconds per row).
     cast.page_name = f"{pledge_services.page_image_key(cast.open_pledge)}-1"
     storages["private"].save(f"page-images/{cast.open_pledge.pk}/{cast.page_name}.png", ContentFile(drawn_png()))
-    cast.signer_row = cast.open_pledge.required_signers.get(unit=cast.vice_unit)
+    cast.signer_row = cast.open_pledge.required_signers.get(unit=cast.member_unit_2)
+    # The member unit's head signed on paper: the board records it, with the scan.
     cast.paper_signature = pledge_services.paper_signature_add(
-        actor=cast.board,
-        pledge=cast.open_pledge,
-        signer=cast.open_pledge.required_signers.get(unit=cast.member_unit_2),
-        signer_name="Cao Xuân Hoà",
-        capacity="GIÁM ĐỐC",
-        capacity_title="",
-        scan=b"%PDF-1.4\n%%EOF",
-        scan_extension="pdf",
+        actor=cast.board, pledge=cast.open_pledge, signer_user=cast.member_head, scan=drawn_png()
     )
     review_services.table_set(actor=cast.board, term=cast.term, data=review_selectors.example_table())
     review = review_services.review_open(actor=cast.board, term=cast.term, deadline=datetime.date(2099, 1, 1))

@@ -6,12 +6,20 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from blocs.models import DatedNamesMixin, Event
+from blocs.validators import LINE_BREAK_MESSAGE, has_line_break
 from core.errors import ServiceError
 from core.text import nfc
 
 
 class RegistryError(ServiceError):
     """A rule of the registry refused the change; the message says which."""
+
+
+def refuse_line_breaks(*, field: str | None = None, **values: str) -> None:
+    """Refuse (``RegistryError`` on *field*, else on the value's own name) a name, title or code with a line break."""
+    for name, value in values.items():
+        if has_line_break(value):
+            raise RegistryError(str(LINE_BREAK_MESSAGE), field=field or name)
 
 
 def event_record(*, actor, province, kind, summary, bloc=None, term=None, unit=None, **details) -> Event:
@@ -63,6 +71,7 @@ def _rename(
     ``name_on``.
     """
     names = {field: nfc(value) for field, value in names.items()}
+    refuse_line_breaks(**names)
     with transaction.atomic():
         # Lock the owner: two renames at once would both pass the date check.
         owner = type(owner).objects.select_for_update().prefetch_related("versions").get(pk=owner.pk)

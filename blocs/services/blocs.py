@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from blocs.models import Bloc, BlocName, Event, Province
-from blocs.services._common import RegistryError, _rename, event_record
+from blocs.services._common import RegistryError, _rename, event_record, refuse_line_breaks
 from core.text import nfc
 
 
@@ -20,8 +20,9 @@ def bloc_create(
     description: str = "",
     formed_from: list[Bloc] = (),
 ) -> Bloc:
-    """Create a bloc in *province*, optionally formed from earlier blocs."""
+    """Create a bloc in *province*, optionally formed from earlier blocs. Its name and code are single lines."""
     code = nfc(code).upper()
+    refuse_line_breaks(code=code, name=nfc(name))
     if Bloc.objects.filter(province=province, code=code).exists():
         raise RegistryError(_("A bloc with code %(code)s exists in this province.") % {"code": code}, field="code")
     with transaction.atomic():
@@ -47,6 +48,7 @@ def bloc_update(
 ) -> Bloc:
     """Change a bloc's kind, code, description, active flag and origins."""
     code = nfc(code).upper()
+    refuse_line_breaks(code=code)
     if Bloc.objects.filter(province_id=bloc.province_id, code=code).exclude(pk=bloc.pk).exists():
         raise RegistryError(_("A bloc with code %(code)s exists in this province.") % {"code": code}, field="code")
     if bloc in formed_from:

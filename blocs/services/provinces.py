@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from blocs.models import Event, Province, ProvinceName
-from blocs.services._common import RegistryError, _date_text, event_record
+from blocs.services._common import RegistryError, _date_text, event_record, refuse_line_breaks
 from blocs.services.units import unit_create, unit_merge
 from core.text import nfc
 
@@ -14,6 +14,7 @@ from core.text import nfc
 def province_create(*, actor, code: str, name: str) -> Province:
     """Create a province (the tenant) with its first name."""
     code, name = nfc(code).upper(), nfc(name)
+    refuse_line_breaks(code=code, name=name)
     if Province.objects.filter(code=code).exists():
         raise RegistryError(_("A province with code %(code)s exists.") % {"code": code}, field="code")
     with transaction.atomic():

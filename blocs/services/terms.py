@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from blocs.models import Bloc, Event, Membership, RoleAssignment, Term, Unit
-from blocs.services._common import RegistryError, _date_text, event_record
+from blocs.services._common import RegistryError, _date_text, event_record, refuse_line_breaks
 from core.text import nfc
 
 
@@ -101,6 +101,7 @@ def term_create(
     if len({u.pk for u in units}) != len(units):
         raise RegistryError(_("A unit is listed twice."), field="units")
     reference = nfc(reference)
+    refuse_line_breaks(reference=reference)
     try:
         with transaction.atomic():
             term = Term.objects.create(bloc=bloc, year=year)
@@ -187,6 +188,7 @@ def term_assign_roles(
 ) -> Term:
     """Make *chair* and *vice_chair* the term's roles from *effective_on*; history is kept."""
     reference = nfc(reference)
+    refuse_line_breaks(reference=reference)
     if effective_on.year != term.year:
         raise RegistryError(_("The date must be inside the year %(year)s.") % {"year": term.year}, field="effective_on")
     with transaction.atomic():
@@ -206,6 +208,7 @@ def term_next_roles_set(*, actor, term: Term, chair: Unit, vice_chair: Unit, ref
     the minutes' *reference*); otherwise the rollover proposes them over the rotation.
     """
     reference = nfc(reference)
+    refuse_line_breaks(reference=reference)
     if chair.pk == vice_chair.pk:
         raise RegistryError(_("The chair and the vice-chair must be different units."), field="vice_chair")
     with transaction.atomic():

@@ -8,14 +8,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from blocs.models import Event, Membership, Province, Unit, UnitName
-from blocs.services._common import RegistryError, _date_text, _rename, event_record
+from blocs.services._common import RegistryError, _date_text, _rename, event_record, refuse_line_breaks
 from blocs.services.terms import _unit_in_other_bloc, membership_add
 from core.text import nfc
 
 
 def unit_create(*, actor, province: Province, code: str, name: str, short_name: str = "", head_title: str) -> Unit:
-    """Create a unit in *province*; its code is unique there."""
+    """Create a unit in *province*; its code is unique there. Names, title and code are single lines."""
     code = nfc(code).upper()
+    refuse_line_breaks(code=code, name=nfc(name), short_name=nfc(short_name), head_title=nfc(head_title))
     if Unit.objects.filter(province=province, code=code).exists():
         raise RegistryError(_("A unit with code %(code)s exists in this province.") % {"code": code}, field="code")
     with transaction.atomic():
@@ -48,6 +49,7 @@ def unit_rename(*, actor, unit: Unit, on: datetime.date, name: str, short_name: 
 def unit_update(*, actor, unit: Unit, code: str) -> Unit:
     """Change the unit's code (names change through ``unit_rename``)."""
     code = nfc(code).upper()
+    refuse_line_breaks(code=code)
     if code == unit.code:
         return unit
     if Unit.objects.filter(province_id=unit.province_id, code=code).exclude(pk=unit.pk).exists():

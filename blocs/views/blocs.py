@@ -21,12 +21,16 @@ def bloc_list(request):
         terms = list(bloc.terms.all())
         bloc.latest_term = terms[0] if terms else None
         bloc.display_name = bloc.name_on(today)
-    return render(request, "blocs/bloc_list.html", {"blocs": blocs, "can_create": access.is_board(request.user)})
+    return render(
+        request,
+        "blocs/bloc_list.html",
+        {"blocs": blocs, "can_create": bool(access.board_writable_province_ids(request.user))},
+    )
 
 
 @login_required
 def bloc_create(request):
-    access.require_board(request.user)
+    access.require_board_writer(request.user)
     provinces = access.writable_provinces(request.user)
     visible = access.visible_blocs(request.user)
     form = BlocForm(request.POST or None, provinces=provinces, blocs=visible)
@@ -55,7 +59,7 @@ def bloc_detail(request, pk):
     """Show the bloc's years; the latest opens by default."""
     bloc = access.get_bloc_for_user(request.user, pk)
     terms = list(bloc.terms.order_by("-year"))
-    can_edit = bloc.province_id in access.board_province_ids(request.user)
+    can_edit = bloc.province_id in access.board_writable_province_ids(request.user)
     return render(
         request,
         "blocs/bloc_detail.html",

@@ -27,13 +27,19 @@ def unit_list(request):
     if query:
         units = units.filter(Q(search_text__contains=fold(query)))
     return render(
-        request, "blocs/unit_list.html", {"units": units.order_by("province__name", "name")[:500], "q": query}
+        request,
+        "blocs/unit_list.html",
+        {
+            "units": units.order_by("province__name", "name")[:500],
+            "q": query,
+            "can_create": bool(access.board_writable_province_ids(request.user)),
+        },
     )
 
 
 @login_required
 def unit_create(request):
-    access.require_board(request.user)
+    access.require_board_writer(request.user)
     form = UnitForm(request.POST or None, provinces=access.writable_provinces(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -72,7 +78,7 @@ def unit_detail(request, pk):
 @login_required
 def unit_seal(request, pk):
     """Upload (or remove) the unit's seal image: board only."""
-    unit = access.get_unit_for_user(request.user, pk)
+    unit = access.get_unit_for_user(request.user, pk, for_edit=True)
     if request.POST.get("remove"):
         run_action(
             request, lambda: services.unit_set_seal(actor=request.user, unit=unit, png=None), _("Seal image removed.")
@@ -99,7 +105,7 @@ def unit_seal_image(request, pk):
 
 @login_required
 def unit_edit(request, pk):
-    unit = access.get_unit_for_user(request.user, pk)
+    unit = access.get_unit_for_user(request.user, pk, for_edit=True)
     form = UnitCodeForm(request.POST or None, initial={"code": unit.code})
     if request.method == "POST" and form.is_valid():
         if run_service(
@@ -112,7 +118,7 @@ def unit_edit(request, pk):
 
 @login_required
 def unit_rename(request, pk):
-    unit = access.get_unit_for_user(request.user, pk)
+    unit = access.get_unit_for_user(request.user, pk, for_edit=True)
     initial = {"name": unit.name, "short_name": unit.short_name, "head_title": unit.head_title}
     form = UnitRenameForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -141,7 +147,7 @@ def unit_rename(request, pk):
 @login_required
 def unit_merge(request, pk):
     """Merge other units of the province into this one."""
-    unit = access.get_unit_for_user(request.user, pk)
+    unit = access.get_unit_for_user(request.user, pk, for_edit=True)
     candidates = Unit.objects.filter(province_id=unit.province_id, successor__isnull=True)
     form = UnitMergeForm(request.POST or None, units=candidates)
     if request.method == "POST" and form.is_valid():
@@ -165,7 +171,7 @@ def unit_merge(request, pk):
 
 @login_required
 def unit_close(request, pk):
-    unit = access.get_unit_for_user(request.user, pk)
+    unit = access.get_unit_for_user(request.user, pk, for_edit=True)
     form = UnitCloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

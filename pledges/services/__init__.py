@@ -8,10 +8,12 @@ sub-domain; callers use the names re-exported here.
 
 from pledges.services._common import TEXT_FIELDS, TRANSITIONS, PledgeError, local_time_text
 from pledges.services.documents import (
+    DocumentNotReady,
     page_image_key,
     page_images,
     pledge_frozen_pdf,
     pledge_pdf_produce,
+    preview_pdf,
     run_with_time_limit,
 )
 from pledges.services.drafting import (
@@ -37,11 +39,13 @@ from pledges.services.lifecycle import (
     pledge_open,
     recomputed_hash,
     signer_excuse,
+    warn_if_one_hand,
 )
 from pledges.services.reminders import pledge_remind, reminders_send_due
-from pledges.services.signing import digital_signature_add, paper_signature_add, signature_add
+from pledges.services.signing import digital_signature_add, paper_signature_add, signature_add, signature_dispute
 
 __all__ = [
+    "DocumentNotReady",
     "TEXT_FIELDS",
     "TRANSITIONS",
     "PledgeError",
@@ -71,9 +75,12 @@ __all__ = [
     "pledge_pdf_produce",
     "pledge_remind",
     "pledge_update",
+    "preview_pdf",
     "recomputed_hash",
     "reminders_send_due",
     "run_with_time_limit",
     "signature_add",
+    "signature_dispute",
     "signer_excuse",
+    "warn_if_one_hand",
 ]

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.errors import ServiceError
+from pledges import limits
 from pledges.models import Pledge, PledgeEvent
 
 logger = logging.getLogger("pledges.services")
@@ -54,6 +55,24 @@ def _refuse_status(pledge: Pledge, wanted: str) -> None:
 def _require_draft(pledge: Pledge) -> None:
     if pledge.status != Status.DRAFT:
         _refuse_status(pledge, Status.DRAFT)
+
+
+def _check_text(name: str, value: str, limit: int, *, one_line: bool = False) -> None:
+    """Refuse *value* for field *name* if it is longer than *limit* or, for a one-line field, has a line break."""
+    if len(value) > limit:
+        raise PledgeError(limits.too_long_message(limit), field=name)
+    if one_line and limits.has_line_break(value):
+        raise PledgeError(limits.one_line_message(), field=name)
+
+
+def _check_texts(texts: dict[str, str]) -> None:
+    """Refuse a pledge's text fields beyond their limits (``pledges.limits``)."""
+    for name, value in texts.items():
+        _check_text(name, value, limits.TEXT_LIMITS[name], one_line=name in limits.ONE_LINE_FIELDS)
+
+
+def _check_reason(reason: str) -> None:
+    _check_text("reason", reason, limits.MAX_REASON_CHARS, one_line=True)
 
 
 def local_time_text(moment: datetime.datetime) -> str:

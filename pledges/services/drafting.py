@@ -9,11 +9,14 @@ from django.utils.translation import gettext as _
 from blocs.models import Term
 from core import clock
 from core.text import nfc
+from pledges import limits
 from pledges.models import Pledge, PledgeEvent, PledgeItem
 from pledges.services._common import (
     TEXT_FIELDS,
     PledgeError,
     Status,
+    _check_text,
+    _check_texts,
     _event,
     _locked,
     _require_draft,
@@ -35,7 +38,24 @@ def pledge_create(
     implementation: str = "",
     items: list[str] = (),
 ) -> Pledge:
-    """Create the draft pledge of *term*; a term has at most one that is not cancelled."""
+    """Create the draft pledge of *term*; a term has at most one that is not cancelled.
+
+    Refuse texts and commitments beyond ``pledges.limits`` (a copy of an older, longer pledge too).
+    """
+    texts = {
+        "title": nfc(title),
+        "place": nfc(place),
+        "legal_grounds": nfc(legal_grounds),
+        "introduction": nfc(introduction),
+        "slogan": nfc(slogan),
+        "implementation": nfc(implementation),
+    }
+    _check_texts(texts)
+    items = [nfc(text) for text in items]
+    if len(items) > limits.MAX_ITEMS:
+        raise PledgeError(limits.items_message())
+    for text in items:
+        _check_item(text)
     if Pledge.objects.filter(term=term).exclude(status=Status.CANCELLED).exists():
         raise PledgeError(_("This year already has a pledge; cancel it first to start another."))
     if signing_date.year != term.year:
@@ -46,17 +66,12 @@ def pledge_create(
         with transaction.atomic():
             pledge = Pledge.objects.create(
                 term=term,
-                title=nfc(title) or _("Giao ước thi đua năm %(year)s") % {"year": term.year},
-                place=nfc(place),
                 signing_date=signing_date,
-                legal_grounds=nfc(legal_grounds),
-                introduction=nfc(introduction),
-                slogan=nfc(slogan),
-                implementation=nfc(implementation),
                 created_at=clock.now(),
+                **texts | {"title": texts["title"] or _("Giao ước thi đua năm %(year)s") % {"year": term.year}},
             )
             for position, text in enumerate(items, start=1):
-                PledgeItem.objects.create(pledge=pledge, position=position, text=nfc(text))
+                PledgeItem.objects.create(pledge=pledge, position=position, text=text)
             _event(pledge, PledgeEvent.Kind.CREATED, actor=actor)
     except IntegrityError as error:  # a concurrent request created one
         raise PledgeError(_("This year already has a pledge; cancel it first to start another.")) from error
@@ -99,7 +114,9 @@ def pledge_create_from(*, actor, term: Term, source: Pledge) -> Pledge:
 
 
 def pledge_update(*, actor, pledge: Pledge, signing_date: datetime.date, signing_deadline=None, **texts) -> Pledge:
-    """Change a draft's fields; a frozen pledge refuses."""
+    """Change a draft's fields; a frozen pledge refuses, and so do texts beyond ``pledges.limits``."""
+    texts = {name: nfc(texts[name]) for name in TEXT_FIELDS if name in texts}
+    _check_texts(texts)
     with transaction.atomic():
         pledge = _locked(pledge)
         _require_draft(pledge)
@@ -108,13 +125,18 @@ def pledge_update(*, actor, pledge: Pledge, signing_date: datetime.date, signing
                 _("The signing date must be inside the year %(year)s.") % {"year": pledge.term.year},
                 field="signing_date",
             )
-        for name in TEXT_FIELDS:
-            if name in texts:
-                setattr(pledge, name, nfc(texts[name]))
+        for name, value in texts.items():
+            setattr(pledge, name, value)
         pledge.signing_date = signing_date
         pledge.save()
         _event(pledge, PledgeEvent.Kind.EDITED, actor=actor)
     return pledge
+
+
+def _check_item(text: str) -> None:
+    if not text:
+        raise PledgeError(_("Write the commitment first."), field="text")
+    _check_text("text", text, limits.MAX_ITEM_CHARS)
 
 
 def _renumber(pledge: Pledge, items: list[PledgeItem]) -> None:
@@ -125,19 +147,27 @@ def _renumber(pledge: Pledge, items: list[PledgeItem]) -> None:
 
 
 def item_add(*, actor, pledge: Pledge, text: str) -> PledgeItem:
+    """Add a commitment at the end of a draft; refuse beyond ``limits.MAX_ITEMS`` or ``MAX_ITEM_CHARS``."""
+    text = nfc(text)
+    _check_item(text)
     with transaction.atomic():
         pledge = _locked(pledge)
         _require_draft(pledge)
-        item = PledgeItem.objects.create(pledge=pledge, position=pledge.items.count() + 1, text=nfc(text))
+        count = pledge.items.count()  # under the lock: two adds at once both see the count before theirs
+        if count >= limits.MAX_ITEMS:
+            raise PledgeError(limits.items_message(), field="text")
+        item = PledgeItem.objects.create(pledge=pledge, position=count + 1, text=text)
         _event(pledge, PledgeEvent.Kind.EDITED, actor=actor, item=item.position, change="added")
     return item
 
 
 def item_update(*, actor, item: PledgeItem, text: str) -> PledgeItem:
+    text = nfc(text)
+    _check_item(text)
     with transaction.atomic():
         pledge = _locked(item.pledge)
         _require_draft(pledge)
-        item.text = nfc(text)
+        item.text = text
         item.save(update_fields=["text"])
         _event(pledge, PledgeEvent.Kind.EDITED, actor=actor, item=item.position, change="edited")
     return item
@@ -168,7 +198,7 @@ def item_remove(*, actor, item: PledgeItem) -> None:
 
 # The comment round ----------------------------------------------------------------
 
-MAX_COMMENT = 4000
+MAX_COMMENT = limits.MAX_COMMENT_CHARS
 
 
 def comments_open(*, actor, pledge: Pledge, until: datetime.date) -> Pledge:
@@ -207,6 +237,11 @@ def comment_add(*, actor, pledge: Pledge, text: str, item: PledgeItem | None = N
             raise PledgeError(_("The draft is not open for comments (or the closing date has passed)."))
         if item is not None and item.pledge_id != pledge.pk:
             raise PledgeError(_("No such commitment in this draft."), field="item")
+        if Comment.objects.filter(pledge=pledge, author__unit_id=actor.unit_id).count() >= limits.MAX_COMMENTS_PER_UNIT:
+            raise PledgeError(
+                _("Your unit has made %(count)s comments on this draft, the most there may be.")
+                % {"count": limits.MAX_COMMENTS_PER_UNIT}
+            )
         comment = Comment.objects.create(
             pledge=pledge,
             item=item,
@@ -226,10 +261,12 @@ def comment_answer(*, actor, comment, decision: str, answer: str):
 
     if decision not in (Comment.Decision.ACCEPTED, Comment.Decision.DECLINED, Comment.Decision.ANSWERED):
         raise PledgeError(_("Choose a decision."), field="decision")
+    answer = nfc(answer)
+    _check_text("answer", answer, MAX_COMMENT)
     with transaction.atomic():
         pledge = _locked(comment.pledge)
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
-        comment.decision, comment.answer = decision, nfc(answer)[:MAX_COMMENT]
+        comment.decision, comment.answer = decision, answer
         comment.answered_by, comment.answered_at = actor, clock.now()
         comment.save(update_fields=["decision", "answer", "answered_by", "answered_at"])
         _event(pledge, PledgeEvent.Kind.COMMENT_ANSWERED, actor=actor, decision=decision)

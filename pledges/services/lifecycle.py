@@ -13,11 +13,12 @@ from core.after_response import after_response
 from core.text import nfc
 from pledges.content import HASH_VERSION, content_hash
 from pledges.models import Pledge, PledgeEvent, RequiredSigner
-from pledges.selectors import waiting_signers
+from pledges.selectors import one_hand_counts, waiting_signers
 from pledges.services import documents
 from pledges.services._common import (
     PledgeError,
     Status,
+    _check_reason,
     _event,
     _locked,
     _refuse_status,
@@ -120,6 +121,7 @@ def pledge_cancel(*, actor, pledge: Pledge, reason: str) -> Pledge:
     reason = nfc(reason)
     if not reason:
         raise PledgeError(_("Give the reason for cancelling."), field="reason")
+    _check_reason(reason)
     with transaction.atomic():
         pledge = _locked(pledge)
         if pledge.status == Status.CANCELLED:
@@ -132,10 +134,14 @@ def pledge_cancel(*, actor, pledge: Pledge, reason: str) -> Pledge:
 
 
 def signer_excuse(*, actor, pledge: Pledge, signer: RequiredSigner, reason: str) -> RequiredSigner:
-    """Excuse a unit that left the bloc before signing, so that the pledge can complete."""
+    """Excuse a unit that left the bloc before signing, so that the pledge can complete.
+
+    The reason and who excused it are kept and printed on the certificate page.
+    """
     reason = nfc(reason)
     if not reason:
         raise PledgeError(_("Give the reason for excusing the unit."), field="reason")
+    _check_reason(reason)
     with transaction.atomic():
         pledge = _locked(pledge)
         if pledge.status != Status.OPEN:
@@ -143,16 +149,34 @@ def signer_excuse(*, actor, pledge: Pledge, signer: RequiredSigner, reason: str)
         signer = RequiredSigner.objects.select_for_update().get(pk=signer.pk, pledge=pledge)
         if signer.excused_at:
             return signer
-        if pledge.signatures.filter(unit_id=signer.unit_id).exists():
+        if pledge.signatures.filter(unit_id=signer.unit_id, disputed_at__isnull=True).exists():
             raise PledgeError(_("This unit has signed; it cannot be excused."))
         still_member = Membership.objects.filter(term=pledge.term, unit_id=signer.unit_id, left_on__isnull=True)
         if still_member.exists():
             raise PledgeError(_("Only a unit that has left the bloc can be excused from signing."))
-        signer.excused_at, signer.excused_reason = clock.now(), reason
-        signer.save(update_fields=["excused_at", "excused_reason"])
+        signer.excused_at, signer.excused_reason, signer.excused_by = clock.now(), reason, actor
+        signer.save(update_fields=["excused_at", "excused_reason", "excused_by"])
         _event(pledge, PledgeEvent.Kind.EXCUSED, actor=actor, unit=signer.unit_name, reason=reason)
+        warn_if_one_hand(pledge, actor=actor)
         complete_if_done(pledge, actor=actor)
     return signer
+
+
+def warn_if_one_hand(pledge: Pledge, *, actor) -> None:
+    """Write once to the audit trail when *actor* has recorded or excused more than half of the signers.
+
+    A paper signature or an excuse is made by someone other than the unit's head: when one person
+    made most of them, the board should look (the pledge page shows it too). Call inside the
+    transaction that recorded the last one.
+    """
+    signers = list(pledge.required_signers.all())
+    signatures = list(pledge.signatures.all())
+    count = one_hand_counts(signers, signatures).get(actor.pk, 0)
+    if count * 2 <= len(signers):
+        return
+    if pledge.events.filter(kind=PledgeEvent.Kind.RECORDED_BY_ONE, actor=actor).exists():
+        return
+    _event(pledge, PledgeEvent.Kind.RECORDED_BY_ONE, actor=actor, count=count, total=len(signers))
 
 
 # Signing ----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from blocs.models import Unit
 from core import clock
+from core.after_response import after_response
 from core.text import nfc
 from pledges.content import name_key
 from pledges.models import Pledge, PledgeEvent, RequiredSigner, Signature
@@ -17,10 +18,12 @@ from pledges.services import documents, lifecycle
 from pledges.services._common import (
     PledgeError,
     Status,
+    _check_reason,
     _event,
     _locked,
     _refuse_status,
     local_time_text,
+    logger,
 )
 
 
@@ -114,9 +117,15 @@ def _same_submission(existing: Signature, actor, token: str) -> tuple[Signature,
     _refuse_second(existing)
 
 
+def _live(pledge: Pledge, unit_id: int) -> Signature | None:
+    """Return the unit's signature that counts (a disputed one does not), if any."""
+    return pledge.signatures.filter(unit_id=unit_id, disputed_at__isnull=True).first()
+
+
 def _existing_answer(pledge_id: int, actor, token: str) -> tuple[Signature, bool]:
     """After a lost race for the unit: answer as for a second signature."""
-    return _same_submission(Signature.objects.get(pledge_id=pledge_id, unit_id=actor.unit_id), actor, token)
+    existing = Signature.objects.get(pledge_id=pledge_id, unit_id=actor.unit_id, disputed_at__isnull=True)
+    return _same_submission(existing, actor, token)
 
 
 @_refusals_logged
@@ -144,7 +153,7 @@ def signature_add(
     try:
         with transaction.atomic():
             pledge = _locked(pledge)
-            existing = pledge.signatures.filter(unit_id=actor.unit_id).first()
+            existing = _live(pledge, actor.unit_id)
             if existing is not None:
                 return _same_submission(existing, actor, form_token)
             signers = list(pledge.required_signers.order_by("order"))  # one read for both checks
@@ -183,41 +192,57 @@ def paper_signature_add(
     *,
     actor,
     pledge: Pledge,
-    signer: RequiredSigner,
-    signer_name: str,
-    capacity: str,
-    capacity_title: str,
+    signer_user,
     scan: bytes,
-    scan_extension: str,
     ip: str | None = None,
     user_agent: str = "",
 ) -> Signature:
-    """Record a head's signature made on paper, with the scan of the signed page."""
-    signer_name, capacity, capacity_title = nfc(signer_name), nfc(capacity).upper(), nfc(capacity_title).upper()
-    if not signer_name or not capacity:
-        raise PledgeError(_("Give the signer's full name and signing capacity."))
+    """Record the signature a head made on paper, with the scan of the signed page; *actor* enters it.
+
+    The signer is a person registered in a unit that must sign, with signing right, chosen (never a
+    typed name); the capacity lines are theirs as for a signature on the page. The scan is rebuilt
+    from its pixels before it is stored (``core.images.inert_scan``). The signature is marked as
+    recorded from paper by *actor* wherever it shows; the unit's people are told by e-mail after
+    commit and may dispute it (``signature_dispute``). Writes an audit note when *actor* has now
+    recorded or excused more than half of the signers.
+    """
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+
+    from core import images
+
+    if not (signer_user.is_active and signer_user.can_sign and signer_user.unit_id):
+        raise PledgeError(
+            _("The signer must be a person registered in the unit with signing right."), field="signer_user"
+        )
+    try:  # slow work (rasterising a PDF) before the lock, bounded by the PDF time limit
+        scan, scan_extension = images.inert_scan(scan, timeout=settings.PDF_TIME_LIMIT)
+    except ValidationError as error:
+        raise PledgeError(" ".join(error.messages), field="scan") from error
     try:
         with transaction.atomic():
             pledge = _locked(pledge)
-            existing = pledge.signatures.filter(unit_id=signer.unit_id).first()
+            existing = _live(pledge, signer_user.unit_id)
             if existing is not None:
                 _refuse_second(existing)
-            signer = _check_open_for(pledge, signer.unit_id)
-            now = clock.now()
-            signature = Signature(
+            if pledge.status != Status.OPEN:
+                _refuse_status(pledge, Status.COMPLETED)
+            required = pledge.required_signers.filter(unit_id=signer_user.unit_id).first()
+            if required is None or required.excused_at:
+                raise PledgeError(
+                    _("%(name)s's unit is not among the units still to sign this pledge.")
+                    % {"name": signer_user.full_name},
+                    field="signer_user",
+                )
+            signature = _new_signature(
+                actor=signer_user,
                 pledge=pledge,
-                unit=signer.unit,
-                signer=None,
-                recorded_by=actor,
-                unit_name=signer.unit.name_on(timezone.localdate(now)),
-                signer_name=signer_name,
-                capacity=capacity,
-                capacity_title=capacity_title,
                 kind=Signature.Kind.PAPER,
-                signed_at=now,
+                now=clock.now(),
                 ip=ip,
-                user_agent=(user_agent or "")[:400],
+                user_agent=user_agent,
                 content_hash=pledge.content_hash,
+                recorded_by=actor,
             )
             signature.scan.save(f"{uuid.uuid4().hex}.{scan_extension}", ContentFile(scan), save=False)
             signature.save()
@@ -228,11 +253,96 @@ def paper_signature_add(
                 ip=ip,
                 user_agent=user_agent,
                 unit=signature.unit_name,
-                signer=signer_name,
+                signer=signature.signer_name,
+                signer_id=signer_user.pk,
             )
+            lifecycle.warn_if_one_hand(pledge, actor=actor)
             lifecycle.complete_if_done(pledge, actor=actor)
+            signature_id = signature.pk
+            # After commit, and after the recorder's response is sent: nobody waits for the mail server.
+            transaction.on_commit(lambda: after_response(lambda: _notify_paper_signature(signature_id)))
     except IntegrityError:
-        _refuse_second(Signature.objects.get(pledge=pledge, unit_id=signer.unit_id))
+        _refuse_second(Signature.objects.get(pledge=pledge, unit_id=signer_user.unit_id, disputed_at__isnull=True))
+    return signature
+
+
+def _notify_paper_signature(signature_id: int) -> int:
+    """E-mail the people of the signature's unit that a paper signature was recorded in its name, once each.
+
+    Runs after commit and after the recorder's response, so that nobody waits for the mail server;
+    a failed send is logged (``mail_once`` drops its notice row), never shown to the recorder as an
+    error: the signature is stored, and the unit's people see it on the pledge's pages.
+    """
+    from django.conf import settings
+    from django.urls import reverse
+
+    from accounts.models import User
+    from core.mail import mail_once
+    from pledges.models import PaperNotice
+
+    signature = Signature.objects.select_related("pledge", "recorded_by", "unit").get(pk=signature_id)
+    people = User.objects.filter(unit_id=signature.unit_id, is_active=True).order_by("pk")
+    now = clock.now()
+    try:
+        return mail_once(
+            people,
+            claim=lambda user: PaperNotice.objects.create(signature=signature, user=user, sent_at=now),
+            template="pledges/email/paper",
+            context={
+                "signature": signature,
+                "pledge": signature.pledge,
+                "signed_at": local_time_text(signature.signed_at),
+                "signature_url": settings.SITE_URL + reverse("pledges:signature", args=[signature.pk]),
+                "dispute_url": settings.SITE_URL + reverse("pledges:signature_dispute", args=[signature.pk]),
+            },
+        )
+    except Exception:
+        logger.exception("the paper signature %s was not notified", signature_id)
+        return 0
+
+
+def signature_dispute(
+    *, actor, signature: Signature, reason: str, ip: str | None = None, user_agent: str = ""
+) -> Signature:
+    """Record that the people of a unit dispute the paper signature recorded in its name.
+
+    Only a paper signature is disputed, by an active person of its own unit, with a reason. The
+    signature stays on record, stamped as disputed (once: a second dispute changes nothing), and
+    no longer counts: while the pledge is open the unit is waiting again — its head may sign, or
+    the chair's officer record a paper signature anew. A completed pledge stays completed (its PDF
+    is sealed): the dispute shows on its page, its verification page and its audit trail, for the
+    chair's officers and the board to act on. The event is in the audit trail.
+    """
+    reason = nfc(reason)
+    if not reason:
+        raise PledgeError(_("Give the reason for the dispute."), field="reason")
+    _check_reason(reason)
+    if signature.kind != Signature.Kind.PAPER:
+        raise PledgeError(_("Only a signature recorded from paper can be disputed."))
+    if not (actor.is_active and actor.unit_id == signature.unit_id):
+        raise PledgeError(_("Only the people of the unit can dispute its signature."))
+    with transaction.atomic():
+        pledge = _locked(signature.pledge)
+        now = clock.now()
+        # A conditional update: the signature is evidence, stamped once and otherwise never changed.
+        moved = Signature.objects.filter(pk=signature.pk, disputed_at__isnull=True).update(
+            disputed_at=now, disputed_by=actor, dispute_reason=reason
+        )
+        signature = Signature.objects.select_related("pledge").get(pk=signature.pk)
+        if moved != 1:
+            return signature
+        _event(
+            pledge,
+            PledgeEvent.Kind.DISPUTED,
+            actor=actor,
+            ip=ip,
+            user_agent=user_agent,
+            unit=signature.unit_name,
+            signer=signature.signer_name,
+            signature=signature.pk,
+            recorded_by=signature.recorded_by.full_name if signature.recorded_by_id else "",
+            reason=reason,
+        )
     return signature
 
 
@@ -242,10 +352,12 @@ def digital_signature_add(
 ) -> tuple[Signature, bool]:
     """Record a head's signature made with their own digital certificate (ký số).
 
-    The upload must be the frozen PDF's exact bytes followed by one signature
-    that is intact and covers the whole file. The certificate's subject, issuer
-    and validity are recorded; its chain counts as trusted only against the
-    configured trust roots.
+    The upload must be the frozen PDF's exact bytes followed by exactly one signature that is
+    intact and covers the whole file, whose revision adds nothing but that signature (pyHanko's
+    difference analysis: at most form filling — a changed page, an annotation or anything else is
+    refused), and whose certificate's common name is the head's full name (compared as typed names
+    are: NFC, case-folded, either tone-mark placement). The certificate's subject, issuer and validity
+    are recorded; its chain counts as trusted only against the configured trust roots.
     """
     from core import pdf as pdf_engine
 
@@ -257,16 +369,32 @@ def digital_signature_add(
         raise PledgeError(
             _("This file is not the frozen pledge signed: download the pledge's PDF, sign it, upload it.")
         )
-    verdict = pdf_engine.inspect_signature(signed_pdf)
-    if not (verdict["sealed"] and verdict["intact"] and verdict["whole_file"]):
+    report = pdf_engine.inspect_pdf(signed_pdf)
+    added = [s for s in report["signatures"] if s["revision_end"] > len(frozen)]
+    if len(added) != 1 or report["more_signatures"] or not (added[0]["intact"] and added[0]["whole_file"]):
         raise PledgeError(_("The digital signature is missing, broken, or does not cover the whole file."))
+    changes = pdf_engine.changes_beyond_signatures(signed_pdf, len(frozen))
+    if changes:
+        logger.info("digital signature on pledge %s refused: %s", pledge.pk, changes)
+        raise PledgeError(
+            _(
+                "The signed file changes the pledge, not only adding your signature: sign the PDF as you"
+                " downloaded it, without editing it."
+            )
+        )
+    verdict = added[0]
+    if name_key(verdict["common_name"]) != name_key(actor.full_name):
+        raise PledgeError(
+            _("The certificate is issued to “%(name)s”, not to you (%(full_name)s): sign with your own certificate.")
+            % {"name": verdict["common_name"] or "—", "full_name": actor.full_name}
+        )
     now = clock.now()
     if verdict["valid_from"] and not (verdict["valid_from"] <= now <= verdict["valid_until"]):
         raise PledgeError(_("The signing certificate is not valid today."))
     try:
         with transaction.atomic():
             pledge = _locked(pledge)
-            existing = pledge.signatures.filter(unit_id=actor.unit_id).first()
+            existing = _live(pledge, actor.unit_id)
             if existing is not None:
                 return _same_submission(existing, actor, token)
             _check_open_for(pledge, actor.unit_id)
@@ -283,7 +411,9 @@ def digital_signature_add(
                 certificate_issuer=verdict["issuer"][:500],
                 certificate_valid_from=verdict["valid_from"],
                 certificate_valid_until=verdict["valid_until"],
-                certificate_trusted=verdict["trusted"] if verdict["roots_configured"] else None,
+                certificate_trusted=None
+                if verdict["trust"] == pdf_engine.NO_ROOTS
+                else verdict["trust"] == pdf_engine.TRUSTED,
             )
             signature.signed_file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(signed_pdf), save=False)
             _save_signature(

@@ -34,6 +34,7 @@ from pledges.views.signing import (  # noqa: F401
     pledge_sign,
     sign_digital,
     signature_detail,
+    signature_dispute,
     signature_image,
     signature_scan,
     signature_seal,

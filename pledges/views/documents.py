@@ -11,6 +11,7 @@ from core.errors import run_action
 from core.files import private_file_response
 from pledges import access, pdf, services
 from pledges.forms import (
+    VerifyCodeForm,
     VerifyUploadForm,
 )
 from pledges.models import Pledge
@@ -29,9 +30,21 @@ def pledge_pdf(request, pk):
         return private_file_response(
             pledge.pdf_file, content_type="application/pdf", filename=pdf.filename(pledge), as_attachment=True
         )
-    data = pdf.render_pdf(Pledge.objects.for_document().get(pk=pledge.pk), preview=True)
+    try:
+        _name, data = services.preview_pdf(pledge)
+    except services.DocumentNotReady as error:
+        return preparing(request, pledge, error.message)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="BAN-DU-THAO-{pdf.filename(pledge)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def preparing(request, pledge: Pledge, message: str) -> HttpResponse:
+    """Answer a request for a document another request is rendering: come back in a moment (202)."""
+    response = render(request, "pledges/preparing.html", {"pledge": pledge, "message": message}, status=202)
+    response["Retry-After"] = "5"
+    response["Refresh"] = "5"  # browsers ask again by themselves (no script: the CSP forbids inline ones)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -50,11 +63,14 @@ def pledge_pdf_retry(request, pk):
 
 
 def verify_index(request):
-    """The public verification page: type the code printed under every page."""
-    code = request.GET.get("code", "").strip().upper()
-    if code:
-        return redirect("verify:code", code=code)
-    return render(request, "pledges/verify_index.html")
+    """The public verification page: type the code printed under every page (checked before it is looked up)."""
+    form = VerifyCodeForm(request.GET if "code" in request.GET else None)
+    if form.is_valid():
+        code = form.cleaned_data["code"].strip().upper()
+        if Pledge.objects.filter(verification_code=code).exists():
+            return redirect("verify:code", code=code)
+        form.add_error("code", _("No document has this verification code."))
+    return render(request, "pledges/verify_index.html", {"form": form})
 
 
 def verify_code(request, code):
@@ -94,6 +110,4 @@ def page_image(request, pk, name):
     pledge = access.get_pledge_for_user(request.user, pk)
     if not name.startswith(("draft-", "frozen-")):
         raise Http404(_("No such page."))
-    return private_file_response(
-        f"page-images/{pledge.pk}/{name}.png", content_type="image/png", cache="private, max-age=86400"
-    )
+    return private_file_response(f"page-images/{pledge.pk}/{name}.png", content_type="image/png")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from blocs.access import get_term_for_user
 from core.errors import run_action, run_service
-from pledges import access, pdf, services
+from pledges import access, limits, pdf, services
 from pledges.forms import (
     ItemForm,
     OpenForm,
@@ -19,6 +19,7 @@ from pledges.forms import (
     ReasonForm,
 )
 from pledges.models import Pledge, PledgeItem, RequiredSigner
+from pledges.selectors import one_hand_warnings
 from pledges.views._common import _document_context
 
 
@@ -40,11 +41,16 @@ def pledge_detail(request, pk):
     """The pledge as it prints, with who has signed and the actions of each role."""
     pledge = access.get_pledge_for_user(request.user, pk, queryset=Pledge.objects.for_document())
     context = _document_context(pledge)
+    # Who recorded on paper or excused more than half of the signers: the board is told (pledge.roles.can_edit).
+    context["one_hand"] = one_hand_warnings(list(pledge.required_signers.all()), list(pledge.signatures.all()))
     if pledge.status == Pledge.Status.DRAFT:
         pledge, signers, digest = services.frozen_preview(pledge)
         context["rows"] = [{"signer": signer, "signature": None} for signer in signers]
         context["preview_hash"] = digest
-        context["page_images"] = services.page_images(pledge, render=pledge.roles.can_edit, draft_digest=digest)
+        try:
+            context["page_images"] = services.page_images(pledge, render=pledge.roles.can_edit, draft_digest=digest)
+        except services.DocumentNotReady as error:  # another request renders them: the page says so
+            context["page_images"], context["pages_note"] = [], error.message
     else:
         context["page_images"] = services.page_images(pledge, render=False)
     context["roles"] = pledge.roles
@@ -52,6 +58,7 @@ def pledge_detail(request, pk):
         (row["signature"] for row in context["rows"] if row["signer"].unit_id == request.user.unit_id), None
     )
     context["signed_count"] = sum(1 for row in context["rows"] if row["signature"])
+    context["disputed_count"] = sum(1 for row in context["rows"] for _ in row.get("disputed", ()))
     context["events"] = list(pledge.events.select_related("actor").order_by("-created_at", "-id")[:100])
     return render(request, "pledges/detail.html", context)
 
@@ -68,25 +75,41 @@ def pledge_edit(request, pk):
         if run_service(form, lambda: services.pledge_update(actor=request.user, pledge=pledge, **form.cleaned_data)):
             messages.success(request, _("Saved."))
             return redirect("pledges:edit", pk=pledge.pk)
-    return render(
-        request,
-        "pledges/edit.html",
-        {"pledge": pledge, "form": form, "items": list(pledge.items.all()), "item_form": ItemForm()},
-    )
+    return _edit_page(request, pledge, form, None)
+
+
+def _edit_page(request, pledge: Pledge, form, item_form):
+    """The draft's edit page: its texts and its commitments (with the add form, unless the draft is full)."""
+    items = list(pledge.items.all())
+    if item_form is None:
+        item_form = ItemForm(count=len(items))
+    context = {
+        "pledge": pledge,
+        "form": form,
+        "items": items,
+        "item_form": item_form,
+        "items_full": len(items) >= limits.MAX_ITEMS,
+        "max_items": limits.MAX_ITEMS,
+    }
+    return render(request, "pledges/edit.html", context)
 
 
 @require_POST
 @login_required
 def item_add(request, pk):
+    """Add a commitment; a refused one is shown again on the edit page with its text and the reason."""
     pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
-    form = ItemForm(request.POST)
+    if pledge.is_frozen:
+        messages.info(request, _("This pledge is frozen: its content cannot change."))
+        return redirect(pledge)
+    form = ItemForm(request.POST, count=pledge.items.count())
     if form.is_valid() and run_service(
         form, lambda: services.item_add(actor=request.user, pledge=pledge, text=form.cleaned_data["text"])
     ):
         messages.success(request, _("Commitment added."))
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("pledges:edit", pk=pledge.pk)
+        return redirect("pledges:edit", pk=pledge.pk)
+    initial = {name: getattr(pledge, name) for name in (*services.TEXT_FIELDS, "signing_date")}
+    return _edit_page(request, pledge, PledgeForm(initial=initial), form)
 
 
 @login_required

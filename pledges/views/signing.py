@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from core.files import private_file_response
 from pledges import access, services
 from pledges.forms import (
     DigitalSignatureForm,
+    DisputeForm,
     PaperSignatureForm,
     SignForm,
 )
@@ -63,7 +64,8 @@ def pledge_sign(request, pk):
         roles = pledge.roles
         pledge = Pledge.objects.for_document().get(pk=pledge.pk)
         pledge.roles = roles
-    existing = next((s for s in pledge.signatures.all() if s.unit_id == request.user.unit_id), None)
+    existing = next((s for s in pledge.signatures.all() if s.unit_id == request.user.unit_id and s.counts), None)
+    disputed = [s for s in pledge.signatures.all() if s.unit_id == request.user.unit_id and not s.counts]
     unit = request.user.unit
     capacity = request.user.capacity_lines(unit.head_title_on(timezone.localdate()) if unit else "")
     context = _document_context(pledge) | {
@@ -72,6 +74,7 @@ def pledge_sign(request, pk):
         "page_images": services.page_images(pledge, render=False),
         "signer": signer,
         "existing": existing,
+        "disputed": disputed,
         "capacity": capacity,
         "can_sign_now": pledge.status == Pledge.Status.OPEN and signer is not None and existing is None,
     }
@@ -80,16 +83,34 @@ def pledge_sign(request, pk):
 
 @login_required
 def signature_detail(request, pk):
-    """The confirmation of one signature: who, when (Asia/Ho_Chi_Minh) and the hash seen."""
+    """The confirmation of one signature: who, when (Asia/Ho_Chi_Minh) and the hash seen.
+
+    A paper signature says who recorded it; its unit's people and the chair's officers and the
+    board get its scan, and the unit's people may dispute it.
+    """
     signature = access.get_signature_for_user(request.user, pk)
-    return render(request, "pledges/signature.html", {"signature": signature, "pledge": signature.pledge})
+    own_unit = request.user.unit_id is not None and request.user.unit_id == signature.unit_id
+    context = {
+        "signature": signature,
+        "pledge": signature.pledge,
+        "can_see_scan": bool(signature.scan) and (own_unit or signature.roles.can_oversee),
+        "can_dispute": own_unit and signature.from_paper and signature.counts,
+    }
+    return render(request, "pledges/signature.html", context)
 
 
 @login_required
 def paper_signature(request, pk):
+    """Record a head's signature on paper: the chair's officers and the board, for a registered head."""
+    from accounts.models import User
+
     pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
-    signers = waiting_signers(pledge)
-    form = PaperSignatureForm(request.POST or None, request.FILES or None, signers=signers)
+    people = (
+        User.objects.filter(is_active=True, can_sign=True, unit_id__in=waiting_signers(pledge).values("unit_id"))
+        .select_related("unit")
+        .order_by("unit__name", "full_name", "pk")
+    )
+    form = PaperSignatureForm(request.POST or None, request.FILES or None, people=people)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         signature = run_service(
@@ -97,20 +118,42 @@ def paper_signature(request, pk):
             lambda: services.paper_signature_add(
                 actor=request.user,
                 pledge=pledge,
-                signer=data["signer"],
-                signer_name=data["signer_name"],
-                capacity=data["capacity"],
-                capacity_title=data["capacity_title"],
+                signer_user=data["signer_user"],
                 scan=data["scan"].data,
-                scan_extension=data["scan"].extension,
                 **_client(request),
             ),
         )
         if signature:
-            messages.success(request, _("Paper signature recorded."))
+            messages.success(
+                request,
+                _("Paper signature of %(name)s recorded; the people of %(unit)s are told by e-mail.")
+                % {"name": signature.signer_name, "unit": signature.unit_name},
+            )
             return redirect(pledge)
     title = _("Record a paper signature")
     return render(request, "pledges/paper.html", {"form": form, "title": title, "pledge": pledge})
+
+
+@login_required
+def signature_dispute(request, pk):
+    """The people of a unit dispute the paper signature recorded in its name, with a reason."""
+    signature = access.get_signature_for_dispute(request.user, pk)
+    form = DisputeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.signature_dispute(
+                actor=request.user, signature=signature, reason=form.cleaned_data["reason"], **_client(request)
+            ),
+        )
+        if done:
+            messages.success(
+                request, _("Your dispute is recorded; the chair's officers and the board see it on the pledge.")
+            )
+            return redirect("pledges:signature", pk=signature.pk)
+    title = _("Dispute the paper signature of %(unit)s") % {"unit": signature.unit_name}
+    back = reverse("pledges:signature", args=[signature.pk])
+    return render(request, "blocs/form.html", {"form": form, "title": title, "back": back})
 
 
 @login_required
@@ -127,12 +170,16 @@ def signature_seal(request, pk):
 
 @login_required
 def signature_scan(request, pk):
-    signature = access.get_signature_for_user(request.user, pk)
-    if not access.get_pledge_for_user(request.user, signature.pledge_id).roles.can_edit:
-        raise Http404(_("No such file."))
-    name = signature.scan.name or ""
-    content_type = images.CONTENT_TYPES.get(name.rsplit(".", 1)[-1])
-    return private_file_response(signature.scan, content_type=content_type or "application/octet-stream")
+    """The scan of a paper signature, as a download that a browser runs nothing of (it was rebuilt from pixels)."""
+    signature = access.get_scan_for_user(request.user, pk)
+    extension = (signature.scan.name or "").rsplit(".", 1)[-1]
+    return private_file_response(
+        signature.scan,
+        content_type=images.CONTENT_TYPES.get(extension, "application/octet-stream"),
+        filename=f"ban-quet-chu-ky-{signature.pk}.{extension}",
+        as_attachment=True,
+        sandbox=True,
+    )
 
 
 @require_POST
@@ -174,10 +221,11 @@ def conference_data(request, pk):
     """The conference screen's data: who has signed, when, and the pledge's state."""
     # The signers and the signatures' times only (the screen asks every few seconds): not the document.
     queryset = Pledge.objects.select_related("term__bloc").prefetch_related(
-        "required_signers", Prefetch("signatures", queryset=Signature.objects.only("pledge_id", "unit_id", "signed_at"))
+        "required_signers",
+        Prefetch("signatures", queryset=Signature.objects.only("pledge_id", "unit_id", "signed_at", "disputed_at")),
     )
     pledge = access.get_pledge_for_user(request.user, pk, queryset=queryset)
-    signatures = {s.unit_id: s for s in pledge.signatures.all()}
+    signatures = {s.unit_id: s for s in pledge.signatures.all() if s.counts}
     units = []
     for signer in pledge.required_signers.all():
         signature = signatures.get(signer.unit_id)

@@ -7,8 +7,11 @@ service is re-exported here.
 
 from reviews.services._common import ReviewError
 from reviews.services.assessments import (
+    MAX_CLAIM_NOTE,
     MAX_EVIDENCE_BYTES,
     MAX_EVIDENCE_FILES,
+    MAX_EVIDENCE_NOTE,
+    MAX_REASON,
     assessment_save,
     assessment_submit,
     claim_set,
@@ -28,6 +31,7 @@ from reviews.services.ballots import (
     award_quota_set,
     ballot_close,
     ballot_open,
+    ballot_rule_set,
     ballot_runoff,
     vote_cast,
 )
@@ -42,8 +46,11 @@ from reviews.services.election import election_record
 from reviews.services.tables import table_copy, table_freeze, table_set
 
 __all__ = [
+    "MAX_CLAIM_NOTE",
     "MAX_EVIDENCE_BYTES",
     "MAX_EVIDENCE_FILES",
+    "MAX_EVIDENCE_NOTE",
+    "MAX_REASON",
     "ReviewError",
     "assessment_save",
     "assessment_submit",
@@ -51,6 +58,7 @@ __all__ = [
     "award_quota_set",
     "ballot_close",
     "ballot_open",
+    "ballot_rule_set",
     "ballot_runoff",
     "claim_set",
     "dossier_decide",

@@ -38,6 +38,13 @@ from reviews.services.tables import table_freeze
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_EVIDENCE_FILES = 30
+# A note names the documents that prove a score ("Báo cáo số 12/BC-SYT ngày 10/12/2022; …"): a paragraph at
+# most. With the table's limits (``scoring.MAX_CRITERIA``, ``MAX_LINES``) the whole self-assessment form stays
+# under Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) even in three-byte Vietnamese letters, which a browser
+# sends as nine characters each: 200 × 1000 × 9 + 100 × 500 × 9 bytes ≈ 2.25 MB.
+MAX_EVIDENCE_NOTE = 1000
+MAX_CLAIM_NOTE = 500  # CriterionScore.adjust_reason and Claim.note are 500-character columns
+MAX_REASON = 500
 
 
 def review_open(*, actor, term: Term, deadline) -> Review:
@@ -75,6 +82,15 @@ def _editable(assessment: SelfAssessment, actor) -> SelfAssessment:
     return assessment
 
 
+def _check_length(text: str, limit: int, code: str, *, field: str | None = None) -> None:
+    """Refuse a note or reason longer than *limit* characters (the forms stop it first; a service call may not)."""
+    if len(nfc(text)) > limit:
+        raise ReviewError(
+            _("%(code)s: at most %(limit)s characters.") % {"code": code, "limit": limit},
+            field=field,
+        )
+
+
 def _check_points(value, criterion: Criterion, *, field: str | None = None) -> None:
     """Refuse *value* on *criterion* (above its maximum, negative, more than one decimal) with a ReviewError."""
     try:
@@ -86,6 +102,7 @@ def _check_points(value, criterion: Criterion, *, field: str | None = None) -> N
 def score_set(*, actor, assessment: SelfAssessment, criterion: Criterion, value: Decimal, evidence_note: str = ""):
     """Record the unit's own score and evidence note on one criterion."""
     _check_points(value, criterion, field="value")
+    _check_length(evidence_note, MAX_EVIDENCE_NOTE, criterion.code, field="evidence_note")
     with transaction.atomic():
         assessment = _editable(assessment, actor)
         if criterion.group.table.term_id != assessment.review.term_id:
@@ -102,6 +119,7 @@ def claim_set(*, actor, assessment: SelfAssessment, line: AdjustmentLine, times:
     """Claim a bonus or penalty line *times* times (0 removes the claim)."""
     if times < 0 or (times > 1 and not line.repeatable):
         raise ReviewError(_("This line counts at most once."), field="times")
+    _check_length(note, MAX_CLAIM_NOTE, line.code, field="note")
     with transaction.atomic():
         assessment = _editable(assessment, actor)
         if times == 0:
@@ -144,12 +162,14 @@ def assessment_save(*, actor, assessment: SelfAssessment, scores: dict, claims: 
     *scores* maps a criterion to ``(value or None, evidence note)`` (None clears
     the score); *claims* maps a bonus or penalty line to ``(times, note)``.
     """
-    for criterion, (value, _note) in scores.items():
+    for criterion, (value, note) in scores.items():
         if value is not None:
             _check_points(value, criterion)
-    for line, (times, _note) in claims.items():
+        _check_length(note, MAX_EVIDENCE_NOTE, criterion.code)
+    for line, (times, note) in claims.items():
         if times < 0 or (times > 1 and not line.repeatable):
             raise ReviewError(_("%(code)s counts at most once.") % {"code": line.code})
+        _check_length(note, MAX_CLAIM_NOTE, line.code)
     with transaction.atomic():
         assessment = _editable(assessment, actor)
         table_id = assessment.review.term.scoring_table.pk
@@ -319,6 +339,7 @@ def score_adjust(*, actor, score: CriterionScore, value: Decimal, reason: str) -
         if score.assessment.review.status != Review.Status.REVIEW:
             raise ReviewError(_("Scores are adjusted during the bloc's review only."))
         _check_points(value, score.criterion, field="value")
+        _check_length(reason, MAX_REASON, score.criterion.code, field="reason")
         if Decimal(value) != score.self_score and not reason:
             raise ReviewError(
                 _("%(code)s: give the reason for the adjustment.") % {"code": score.criterion.code}, field="reason"

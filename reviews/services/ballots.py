@@ -2,8 +2,9 @@
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from blocs.models import Term
+from blocs.models import Province, Term
 from core import clock
 from core.text import nfc
 from reviews import selectors
@@ -11,6 +12,7 @@ from reviews.models import (
     AwardForm,
     AwardQuota,
     Ballot,
+    BallotRule,
     BallotSeat,
     Candidate,
     Mark,
@@ -20,13 +22,15 @@ from reviews.models import (
     ScoringTable,
     Voter,
 )
-from reviews.services._common import ReviewError
+from reviews.services._common import ReviewError, refuse_line_breaks
+from reviews.tally import papers_needed
 
 
 def award_form_set(*, actor, province, year: int, code: str, name: str, default_quota: int, order: int = 1):
     """Create or update the province's award form *code* for *year* (board only, checked by the view)."""
     if default_quota < 1:
         raise ReviewError(_("The quota is at least 1."), field="default_quota")
+    refuse_line_breaks(name, field="name")
     form, _created = AwardForm.objects.update_or_create(
         province=province,
         year=year,
@@ -34,6 +38,23 @@ def award_form_set(*, actor, province, year: int, code: str, name: str, default_
         defaults={"name": nfc(name), "default_quota": default_quota, "order": order},
     )
     return form
+
+
+def ballot_rule_set(*, actor, province: Province, year: int, min_turnout_percent: int | None) -> BallotRule:
+    """Set the minimum turnout (a percentage of the members at opening; None: two thirds) of *province*'s
+    ballots in *year* (board only, checked by the view). Rounds already open keep the papers they were opened with.
+    """
+    if min_turnout_percent is not None and not 1 <= min_turnout_percent <= 100:
+        raise ReviewError(_("The minimum turnout is a percentage between 1 and 100."), field="min_turnout_percent")
+    with transaction.atomic():
+        rule = BallotRule.objects.select_for_update().filter(province=province, year=year).first()
+        if rule is not None and rule.min_turnout_percent == min_turnout_percent:
+            return rule
+        if rule is None:
+            rule = BallotRule(province=province, year=year)
+        rule.min_turnout_percent, rule.updated_by, rule.updated_at = min_turnout_percent, actor, clock.now()
+        rule.save()
+    return rule
 
 
 def award_quota_set(*, actor, term: Term, award_form: AwardForm, quota: int) -> AwardQuota:
@@ -83,10 +104,12 @@ def ballot_open(*, actor, term: Term, threshold: int | None = None, min_band: st
             candidates = [m for m in members if m.unit_id in reaching]
             if not candidates:
                 raise ReviewError(_("No member reaches this band."), field="min_band")
+        percent = selectors.min_turnout_percent(term.bloc.province_id, term.year)
         ballot = Ballot.objects.create(
             term=term,
             threshold=threshold,
             members_at_opening=len(members),
+            min_papers=papers_needed(len(members), percent),
             min_band=min_band,
             opened_at=clock.now(),
         )
@@ -97,7 +120,13 @@ def ballot_open(*, actor, term: Term, threshold: int | None = None, min_band: st
             term=term,
             actor=actor,
             kind=ReviewEvent.Kind.BALLOT_OPENED,
-            details={"round": 1, "threshold": threshold, "min_band": min_band},
+            details={
+                "round": 1,
+                "threshold": threshold,
+                "min_band": min_band,
+                "min_papers": ballot.min_papers,
+                "min_turnout_percent": percent,
+            },
         )
     return ballot
 
@@ -158,11 +187,33 @@ def vote_cast(*, actor, ballot: Ballot, choices: dict) -> Voter:
 
 
 def ballot_close(*, actor, ballot: Ballot) -> Ballot:
-    """Close the round and count it; the count (votes per candidate, never per voter) goes in the event."""
+    """Close the round and count it; the count (votes per candidate, never per voter) goes in the event.
+
+    Refused until the round has the papers its opening fixed (``Ballot.min_papers``), saying how many more.
+    """
     with transaction.atomic():
+        # Lock the round: a vote at the same moment is either in this count or refused as closed.
         ballot = Ballot.objects.select_for_update().select_related("term").get(pk=ballot.pk)
         if ballot.status == Ballot.Status.CLOSED:
             return ballot
+        papers = ballot.papers.count()
+        if papers < ballot.min_papers:
+            missing = ballot.min_papers - papers
+            raise ReviewError(
+                ngettext(
+                    "%(missing)s more ballot paper is needed before this round can be counted: "
+                    "%(papers)s of the %(members)s members have voted, and the count needs %(needed)s.",
+                    "%(missing)s more ballot papers are needed before this round can be counted: "
+                    "%(papers)s of the %(members)s members have voted, and the count needs %(needed)s.",
+                    missing,
+                )
+                % {
+                    "missing": missing,
+                    "papers": papers,
+                    "members": ballot.members_at_opening,
+                    "needed": ballot.min_papers,
+                }
+            )
         ballot.status, ballot.closed_at = Ballot.Status.CLOSED, clock.now()
         ballot.save(update_fields=["status", "closed_at"])
         count = selectors.ballot_count(ballot)
@@ -185,7 +236,7 @@ def ballot_close(*, actor, ballot: Ballot) -> Ballot:
 def ballot_runoff(*, actor, ballot: Ballot) -> Ballot:
     """Open a further round among the units tied at the edge of a quota, for the seats left."""
     with transaction.atomic():
-        ballot = Ballot.objects.select_for_update().select_related("term").get(pk=ballot.pk)
+        ballot = Ballot.objects.select_for_update().select_related("term__bloc").get(pk=ballot.pk)
         if ballot.status != Ballot.Status.CLOSED:
             raise ReviewError(_("Close and count this round first."))
         if Ballot.objects.filter(previous=ballot).exists():
@@ -193,12 +244,16 @@ def ballot_runoff(*, actor, ballot: Ballot) -> Ballot:
         tied = [form for form in selectors.ballot_count(ballot)["forms"] if form["tied"]]
         if not tied:
             raise ReviewError(_("No tie at the edge of a quota: no further round is needed."))
+        members = selectors.term_members(ballot.term).count()
         runoff = Ballot.objects.create(
             term=ballot.term,
             round=ballot.round + 1,
             previous=ballot,
             threshold=ballot.threshold,
-            members_at_opening=selectors.term_members(ballot.term).count(),
+            members_at_opening=members,
+            min_papers=papers_needed(
+                members, selectors.min_turnout_percent(ballot.term.bloc.province_id, ballot.term.year)
+            ),
             min_band=ballot.min_band,
             opened_at=clock.now(),
         )
@@ -215,6 +270,6 @@ def ballot_runoff(*, actor, ballot: Ballot) -> Ballot:
             term=ballot.term,
             actor=actor,
             kind=ReviewEvent.Kind.BALLOT_OPENED,
-            details={"round": runoff.round, "threshold": runoff.threshold},
+            details={"round": runoff.round, "threshold": runoff.threshold, "min_papers": runoff.min_papers},
         )
     return runoff

@@ -12,16 +12,19 @@ from core import clock
 from core.text import nfc
 from reviews import selectors
 from reviews.models import Dossier, Proposal, ReviewEvent
-from reviews.services._common import ReviewError
+from reviews.services._common import ReviewError, refuse_line_breaks
 
 
 def dossier_prepare(*, actor, term: Term, number: str, place: str, signed_on, recipients: str) -> Dossier:
-    """Set the cover request's particulars (while the dossier is with the bloc)."""
+    """Set the cover request's particulars (while the dossier is with the bloc); number and place are single lines."""
+    number, place = nfc(number), nfc(place)
+    refuse_line_breaks(number, field="number")
+    refuse_line_breaks(place, field="place")
     with transaction.atomic():
         dossier, _created = Dossier.objects.select_for_update().get_or_create(term=term)
         if dossier.status not in (Dossier.Status.DRAFT, Dossier.Status.RETURNED):
             raise ReviewError(_("The dossier is with the board: it no longer changes."))
-        dossier.number, dossier.place, dossier.signed_on = nfc(number).strip(), nfc(place).strip(), signed_on
+        dossier.number, dossier.place, dossier.signed_on = number, place, signed_on
         dossier.recipients = nfc(recipients).strip()
         dossier.save()
     return dossier
@@ -121,6 +124,8 @@ def dossier_decide(*, actor, dossier: Dossier, number: str, date, signer: str) -
     number, signer = nfc(number).strip(), nfc(signer).strip()
     if not number or not signer or date is None:
         raise ReviewError(_("The decision needs its number, date and signer."))
+    refuse_line_breaks(number, field="number")
+    refuse_line_breaks(signer, field="signer")
     with transaction.atomic():
         dossier = _board_dossier(dossier, Dossier.Status.SUBMITTED)
         waiting = dossier.proposals.filter(status=Proposal.Status.PROPOSED).count()

@@ -9,7 +9,7 @@ from core import clock
 from core.text import nfc
 from reviews import selectors
 from reviews.models import Election, ReviewEvent
-from reviews.services._common import ReviewError
+from reviews.services._common import ReviewError, refuse_line_breaks
 
 
 def election_record(
@@ -33,6 +33,7 @@ def election_record(
     reference = nfc(reference).strip()
     if not reference:
         raise ReviewError(_("Give the minutes' reference (số biên bản)."), field="reference")
+    refuse_line_breaks(reference, field="reference")
     if chair == vice_chair:
         raise ReviewError(_("The chair and the vice-chair must be different units."), field="vice_chair")
     candidates = {unit.pk for unit in selectors.election_candidates(term)}

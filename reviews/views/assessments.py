@@ -29,7 +29,7 @@ def review_home(request, pk, year):
     assessments, own = [], None
     if review is not None:
         rows = review.assessments.annotate(filled=Count("scores")).order_by("unit_name")
-        if not (roles.can_edit or review.status == Review.Status.CLOSED):
+        if not (roles.can_oversee or review.status == Review.Status.CLOSED):
             rows = rows.filter(unit_id=request.user.unit_id)
         assessments = list(rows)
         own = next((a for a in assessments if a.unit_id == request.user.unit_id), None)
@@ -48,7 +48,7 @@ def review_home(request, pk, year):
         "events": list(
             ReviewEvent.objects.filter(term=term).select_related("actor").order_by("-created_at", "-id")[:30]
         )
-        if roles.can_edit
+        if roles.can_oversee
         else [],
         "open_form": ReviewOpenForm() if roles.can_edit and table and review is None else None,
     }

@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from blocs.access import check_year
 from blocs.models import Unit
 from core.errors import run_action, run_service
 from reviews import access, selectors, services
-from reviews.forms import AwardFormForm, BallotOpenForm, ElectionForm, QuotaForm, VoteForm
+from reviews.forms import AwardFormForm, BallotOpenForm, BallotRuleForm, ElectionForm, QuotaForm, VoteForm
 from reviews.models import AwardForm, Ballot, Dossier, Election
+from reviews.tally import MIN_PAPERS_SHOWN
 
 
 def _bands(term) -> list[str]:
@@ -116,6 +118,7 @@ def ballot_detail(request, pk):
         "count": count,
         "has_tie": bool(count) and any(f["tied"] for f in count["forms"]),
         "has_next": Ballot.objects.filter(previous=ballot).exists(),
+        "min_papers_shown": MIN_PAPERS_SHOWN,
     }
     return render(request, "reviews/ballot.html", context)
 
@@ -141,16 +144,40 @@ def ballot_runoff(request, pk):
 
 @login_required
 def award_forms(request, year):
-    """The board's award forms of one year (quota per bloc by default)."""
+    """The board's award forms of one year (quota per bloc by default) and the ballot's minimum turnout."""
+    check_year(year)
     province = access.get_board_province(request.user, request.GET.get("province") or request.POST.get("province"))
-    form = AwardFormForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    back = f"{reverse('reviews:award_forms', args=[year])}?province={province.pk}"
+    percent = selectors.min_turnout_percent(province.pk, year)
+    posted = request.POST if request.method == "POST" else None
+    turnout_posted = posted is not None and posted.get("action") == "turnout"
+    form = AwardFormForm(None if turnout_posted else posted)
+    rule_form = BallotRuleForm(posted if turnout_posted else None, initial={"min_turnout_percent": percent})
+    if turnout_posted and rule_form.is_valid():
+        value = rule_form.cleaned_data["min_turnout_percent"]
+        if run_service(
+            rule_form,
+            lambda: services.ballot_rule_set(
+                actor=request.user, province=province, year=year, min_turnout_percent=value
+            ),
+        ):
+            messages.success(request, _("Minimum turnout saved."))
+            return redirect(back)
+    elif posted is not None and not turnout_posted and form.is_valid():
         data = form.cleaned_data
         if run_service(form, lambda: services.award_form_set(actor=request.user, province=province, year=year, **data)):
             messages.success(request, _("Award form saved."))
-            return redirect(f"{reverse('reviews:award_forms', args=[year])}?province={province.pk}")
+            return redirect(back)
     forms = AwardForm.objects.filter(province=province, year=year)
-    context = {"province": province, "year": year, "forms": forms, "form": form}
+    context = {
+        "province": province,
+        "year": year,
+        "forms": forms,
+        "form": form,
+        "rule_form": rule_form,
+        "min_turnout_percent": percent,
+        "min_papers_shown": MIN_PAPERS_SHOWN,
+    }
     return render(request, "reviews/award_forms.html", context)
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from blocs.access import board_province_ids, require_board
+from blocs.access import board_province_ids, check_year, require_board
 from core.errors import run_action, run_service
 from core.files import private_file_response
 from reviews import access, export, selectors, services
@@ -140,7 +140,11 @@ def dossier_decide(request, pk):
     access.require_board_for(dossier)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("The decision needs its number, date (dd/mm/yyyy) and signer."))
+        errors = "; ".join(
+            f"{form.fields[name].label}: {' '.join(found)}" if name in form.fields else " ".join(found)
+            for name, found in form.errors.items()
+        )
+        messages.error(request, _("The decision needs its number, date (dd/mm/yyyy) and signer.") + f" ({errors})")
     else:
         run_action(
             request,
@@ -162,6 +166,7 @@ def dossier_pdf(request, pk, part):
 def year_xlsx(request, year):
     """The board's export of the year: results and proposals of every bloc of its province(s)."""
     require_board(request.user)
+    check_year(year)
     data = export.year_workbook(province_ids=board_province_ids(request.user), year=year)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="ket-qua-thi-dua-{year}.xlsx"'

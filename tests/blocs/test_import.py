@@ -411,7 +411,7 @@ def test_oversized_file_is_refused_before_reading(cast):
 def test_too_many_rows_are_refused(cast):
     units = [[f"DV{n}", f"Đơn vị {n}", "", "Giám đốc"] for n in range(importer.MAX_ROWS + 1)]
     report = importer.dry_run(workbook(units=units), province=cast.province)
-    assert report.errors == ["The sheet “Đơn vị” has more than 5.000 rows; split the file."]
+    assert report.errors == ["The sheet “Đơn vị” has more than 2.000 rows; split the file."]
 
 
 def test_exactly_the_row_limit_is_read(cast):
@@ -551,6 +551,17 @@ def test_page_refuses_an_oversized_file_with_a_message(board_client, action):
     response = post(board_client, bytes(importer.MAX_FILE_BYTES + 1), action)
     assert response.status_code == 200
     assert "The file is too large (at most 5 MB)." in response.content.decode()
+
+
+@pytest.mark.parametrize("action", ["dry_run", "import"])
+def test_page_refuses_a_sheet_over_the_row_limit_naming_it(board_client, action):
+    """A sheet of 2,001 accounts (2,001 invitations) is refused before any row is checked; nothing is written."""
+    accounts = [[f"u{n}", f"Người {n}", f"u{n}@example.invalid", "", "", ""] for n in range(importer.MAX_ROWS + 1)]
+    before = snapshot()
+    response = post(board_client, workbook(accounts=accounts), action)
+    assert response.status_code == 200
+    assert "The sheet “Tài khoản” has more than 2.000 rows; split the file." in response.content.decode()
+    assert snapshot() == before
 
 
 def test_page_without_a_file_asks_for_one(board_client):

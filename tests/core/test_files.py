@@ -15,7 +15,7 @@ def test_a_stored_file_is_served_with_private_headers(settings):
     )
     assert b"".join(response.streaming_content) == b"%PDF-1.7 test"
     assert response["Content-Type"] == "application/pdf"
-    assert response["Cache-Control"] == "private, max-age=3600"
+    assert response["Cache-Control"] == "private, no-store"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "sandbox"
     assert (

@@ -90,3 +90,22 @@ def test_conference_data_query_count(client, build, django_assert_num_queries, m
     with django_assert_num_queries(CONFERENCE_DATA_QUERIES):
         data = client.get(reverse("pledges:conference_data", kwargs={"pk": pledge.pk})).json()
     assert (data["status"], data["signed"], data["total"]) == ("open", members - 2, members)
+
+
+@pytest.mark.parametrize("members", [3, 15])
+def test_progress_page_with_paper_signatures_and_disputes_keeps_its_count(
+    client, build, django_assert_num_queries, members
+):
+    """The recorder, the disputer and who excused come with their rows (joins), never a query a row."""
+    from accounts.models import User
+    from tests.pledges.conftest import drawn_png
+
+    pledge, heads = build(members)
+    board = User.objects.get(username="board")
+    first = services.paper_signature_add(actor=board, pledge=pledge, signer_user=heads[0], scan=drawn_png())
+    services.signature_dispute(actor=heads[0], signature=first, reason="Không ký")
+    services.paper_signature_add(actor=board, pledge=pledge, signer_user=heads[-1], scan=drawn_png())
+    client.force_login(board)
+    with django_assert_num_queries(PROGRESS_PAGE_QUERIES):
+        response = client.get(reverse("pledges:detail", kwargs={"pk": pledge.pk}))
+    assert response.context["signed_count"] == members - 1 and response.context["disputed_count"] == 1

@@ -254,18 +254,13 @@ def test_member_who_left_is_excused_and_pledge_completes(cast, pledge, heads):
 
 
 def test_paper_signature_counts_and_is_marked(cast, pledge, heads):
-    signer = pledge.required_signers.get(unit=cast.member_unit_2)
+    from tests.pledges.conftest import drawn_png
+
     signature = services.paper_signature_add(
-        actor=cast.chair_officer,
-        pledge=pledge,
-        signer=signer,
-        signer_name="Cao Xuân Hoà",
-        capacity="giám đốc",
-        capacity_title="",
-        scan=b"%PDF-1.4\n%%EOF",
-        scan_extension="pdf",
+        actor=cast.chair_officer, pledge=pledge, signer_user=heads["member2"], scan=drawn_png()
     )
     assert (signature.kind, signature.capacity, signature.recorded_by) == ("paper", "GIÁM ĐỐC", cast.chair_officer)
+    assert (signature.signer, signature.signer_name) == (heads["member2"], "Cao Xuân Hoà")
     assert kinds(pledge)[-1] == "paper_recorded"
     with pytest.raises(PledgeError, match="already"):
         sign(pledge, heads["member2"])

@@ -206,20 +206,19 @@ def test_signing_a_cancelled_pledge_redisplays_with_message(client, cast, pledge
     assert not Signature.objects.exists()
 
 
-def test_paper_signature_with_scan_checked_by_content(client, cast, pledge):
+def test_paper_signature_with_scan_checked_by_content(client, cast, pledge, heads):
     client.force_login(cast.chair_officer)
     url = reverse("pledges:paper", kwargs={"pk": pledge.pk})
-    signer = pledge.required_signers.get(unit=cast.member_unit_2)
     fake = SimpleUploadedFile("scan.pdf", b"<html>not a pdf</html>", content_type="application/pdf")
-    data = {"signer": signer.pk, "signer_name": "Cao Xuân Hoà", "capacity": "GIÁM ĐỐC", "capacity_title": ""}
+    data = {"signer_user": heads["member2"].pk}
     response = client.post(url, data | {"scan": fake})
     assert response.status_code == 200 and "scan" in response.context["form"].errors
-    scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n1 0 obj\n%%EOF\n", content_type="application/pdf")
+    scan = SimpleUploadedFile("scan.png", drawn_png(), content_type="image/png")
     assert client.post(url, data | {"scan": scan}).status_code == 302
     signature = Signature.objects.get(pledge=pledge, unit=cast.member_unit_2)
     assert signature.kind == "paper"
     response = client.get(reverse("pledges:signature_scan", kwargs={"pk": signature.pk}))
-    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Type"] == "image/png"
 
 
 def test_private_files_are_not_under_a_public_url(settings, cast, pledge):

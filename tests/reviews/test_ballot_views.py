@@ -84,10 +84,12 @@ def test_no_page_shows_how_a_unit_voted(client, cast, ballot, chair_head):
             # The audit trail says who voted, never for whom (the vice-chair unit was chosen, never named there).
             home = client.get(reverse("reviews:home", args=[cast.bloc.pk, 2022])).content.decode()
             assert cast.member_unit.name in home and cast.vice_unit.name not in home
+    member2_head = make_user("member2_head", unit=cast.member_unit_2, can_sign=True)
+    services.vote_cast(actor=member2_head, ballot=ballot, choices=vote_data_ids(ballot, "co", cast.member_unit_2))
     client.force_login(cast.chair_officer)
     client.post(reverse("reviews:ballot_close", args=[ballot.pk]))
     page = client.get(url).content.decode()
-    # The count gives votes per candidate; nothing links a paper to a voter.
+    # The count gives votes per candidate (three papers: enough to show them); nothing links a paper to a voter.
     assert Ballot.objects.get(pk=ballot.pk).status == "closed" and "count-co" in page
 
 

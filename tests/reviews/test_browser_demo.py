@@ -53,10 +53,11 @@ def test_the_board_passes_a_proposal_of_the_2022_demo(live_server, transactional
         shot(page, "3-proposals-and-election")
         context.close()
 
-        # The board opens the dossier from the bloc's pages and passes a proposal.
+        # The board opens the dossier from the bloc's pages and passes a proposal: Nam Định merged into Ninh Bình
+        # on 01/07/2025, so Ninh Bình's board decides on Nam Định's dossiers now (Nam Định's own board reads them).
         context = browser.new_context()
         page = context.new_page()
-        log_in(page, base, "bandtk.namdinh", PASSWORD)
+        log_in(page, base, "bandtk.ninhbinh", PASSWORD)
         page.goto(base + reverse("board:dashboard", args=[2022]))
         page.wait_for_function("document.querySelectorAll('canvas').length >= 3")
         page.wait_for_timeout(500)  # let the charts finish their animation

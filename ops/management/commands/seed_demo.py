@@ -6,10 +6,12 @@ Idempotent: a second run changes nothing and prints the accounts again.
 """
 
 import datetime
+import secrets
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -95,19 +97,47 @@ PLEDGE_IMPLEMENTATION = (
 
 
 class Command(BaseCommand):
-    help = "Create the demo bloc, its years and accounts (idempotent)."
+    help = (
+        "Create the demo bloc, its years and accounts (idempotent). Development only: with DEBUG off it "
+        "refuses unless --force, which gives the accounts fresh random passwords instead of the published one."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even with DEBUG off (a training server), with fresh random passwords printed once.",
+        )
 
     def handle(self, *args, **options):
+        # The published password opens every demo account, the superuser's too: never on a real server.
+        self.development = settings.DEMO_PASSWORD_ALLOWED
+        if not self.development and not options["force"]:
+            raise CommandError(
+                "DEBUG is off: this looks like a production server, and the demo's accounts share a published "
+                "password. Nothing was created. To seed a training server anyway, run seed_demo --force: the "
+                "accounts then get fresh random passwords, printed once."
+            )
         if Province.objects.filter(code="NDH").exists():
             self.stdout.write("The demo data exists already; nothing changed.")
+            self.passwords = None
         else:
+            self.passwords = self.choose_passwords()
             with transaction.atomic():
                 self.seed()
             self.stdout.write(self.style.SUCCESS("Demo data created."))
         self.print_accounts()
 
+    def choose_passwords(self) -> dict[str, str]:
+        """Return the superuser's and the other accounts' passwords: the published one only in development."""
+        if self.development:
+            return {"superuser": DEMO_PASSWORD, "others": DEMO_PASSWORD}
+        return {"superuser": secrets.token_urlsafe(18), "others": secrets.token_urlsafe(12)}
+
     def seed(self):
-        self.password = make_password(DEMO_PASSWORD)  # hash once: the same for every demo account
+        # Hash once each: the same for every demo account.
+        self.password = make_password(self.passwords["others"])
+        self.superuser_password = make_password(self.passwords["superuser"])
         nd = services.province_create(actor=None, code="NDH", name="Nam Định")
         nb = services.province_create(actor=None, code="NBH", name="Ninh Bình")
         cb = services.province_create(actor=None, code="CBG", name="Cao Bằng")
@@ -343,12 +373,19 @@ class Command(BaseCommand):
             can_sign=can_sign,
             is_superuser=is_superuser,
             is_staff=is_superuser,
-            password=self.password,
+            password=self.superuser_password if is_superuser else self.password,
         )
 
     def print_accounts(self):
         self.stdout.write("")
-        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        if self.development:
+            self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}, development only):")
+        elif self.passwords:
+            self.stdout.write(f"Superuser admin's password: {self.passwords['superuser']}")
+            self.stdout.write(f"Demo accounts (password for the others: {self.passwords['others']}):")
+            self.stdout.write("These passwords are printed only now: note them or set new ones.")
+        else:
+            self.stdout.write("Demo accounts (their passwords were printed when the demo was created):")
         users = User.objects.select_related("unit__province", "province").order_by("username")
         for user in users:
             if user.is_superuser:

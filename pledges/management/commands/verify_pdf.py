@@ -1,4 +1,4 @@
-"""Check a PDF offline: is it a registered signed pledge, and is its seal intact?"""
+"""Check a PDF offline: is it a registered signed pledge, unchanged, and is every signature in it intact?"""
 
 import sys
 
@@ -6,9 +6,18 @@ from django.core.management.base import BaseCommand
 
 from pledges.selectors import pdf_verdict
 
+TRUST = {
+    "trusted": "trusted (chains to a configured trust root)",
+    "untrusted": "UNTRUSTED (does not chain to any configured trust root)",
+    "no_roots": "not checked (no trust roots configured)",
+}
+
 
 class Command(BaseCommand):
-    help = "verify_pdf FILE: exit 0 for a registered document with an intact seal, 1 otherwise."
+    help = (
+        "verify_pdf FILE: exit 0 for a registered document exactly as registered, every signature intact"
+        " and the last covering the whole file; 1 otherwise. The same verdict as the /verify/ page."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -18,14 +27,25 @@ class Command(BaseCommand):
             verdict = pdf_verdict(handle.read())
         registered = verdict["registered"]
         self.stdout.write(f"SHA-256: {verdict['sha256']}")
+        if registered is None:
+            self.stdout.write("Registered: no")
+        elif verdict["exact"]:
+            self.stdout.write(f"Registered: yes, pledge {registered.pk} ({registered.title})")
+        else:
+            self.stdout.write(
+                f"Registered: CHANGED AFTER the registered PDF of pledge {registered.pk} ({registered.title}):"
+                f" {verdict['appended']} bytes added, {verdict['later_revisions']} later revision(s),"
+                f" {verdict['later_signatures']} later signature(s)"
+            )
         self.stdout.write(
-            f"Registered: {'yes, pledge ' + str(registered.pk) + ' (' + registered.title + ')' if registered else 'no'}"
+            f"Signatures: {len(verdict['signatures'])}{' (more not checked)' if verdict['more_signatures'] else ''}"
         )
-        self.stdout.write(f"Sealed: {'yes' if verdict['sealed'] else 'no'}")
-        self.stdout.write(
-            f"Seal intact and covering the whole file: {'yes' if verdict['intact'] and verdict['whole_file'] else 'no'}"
-        )
-        self.stdout.write(f"Seal certificate trusted: {'yes' if verdict['trusted'] else 'not established'}")
-        ok = registered is not None and verdict["intact"] and verdict["whole_file"]
+        for number, signature in enumerate(verdict["signatures"], start=1):
+            self.stdout.write(
+                f"  {number}. {signature['signer'] or '?'}: {'intact' if signature['intact'] else 'BROKEN'},"
+                f" covers {signature['coverage']}, changes after it: {signature['changes_after']},"
+                f" {TRUST[signature['trust']]}"
+            )
+        ok = verdict["ok"]
         self.stdout.write("RESULT: " + ("registered and intact" if ok else "NOT a registered, intact document"))
         sys.exit(0 if ok else 1)
