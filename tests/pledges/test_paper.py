@@ -14,6 +14,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from blocs import services as bloc_services
 from pledges import pdf, services
@@ -77,7 +78,7 @@ def test_chair_staff_cannot_name_someone_outside_the_unit_or_without_signing_rig
 def test_the_service_refuses_a_person_without_signing_right_too(cast, pledge, heads):
     heads["member"].can_sign = False
     heads["member"].save(update_fields=["can_sign"])
-    with pytest.raises(services.PledgeError, match="signing right"):
+    with translation.override("en"), pytest.raises(services.PledgeError, match="signing right"):
         services.paper_signature_add(actor=cast.chair_officer, pledge=pledge, signer_user=heads["member"], scan=b"")
     assert not Signature.objects.exists()
 

@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from reviews import scoring, services
 from reviews.models import Claim, CriterionScore, ReviewEvent, ScoringTable
@@ -153,7 +154,7 @@ def test_a_note_over_the_limit_redisplays_the_form_and_saves_nothing(client, cas
     response = client.post(reverse("reviews:assessment", args=[mine.pk]), data)
     assert response.status_code == 200 and f"note_{first.pk}" in response.context["form"].errors
     assert not CriterionScore.objects.filter(assessment=mine).exists()
-    with pytest.raises(ReviewError, match="at most 1000 characters"):
+    with translation.override("en"), pytest.raises(ReviewError, match="at most 1000 characters"):
         services.score_set(
             actor=cast.member_staff, assessment=mine, criterion=first, value=D(1), evidence_note="x" * 1001
         )
