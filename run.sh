@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything this project needs on a fresh Debian 12 machine, load the
-# demo bloc and serve it on 127.0.0.1:${PORT:-8000}.
-#   ./run.sh             set up, migrate, seed the demo, serve
+# demo bloc and serve it on 127.0.0.1:${PORT:-8000}, with the task consumer beside it.
+#   ./run.sh             set up, migrate, seed the demo, serve (and run the task consumer)
 #   ./run.sh --no-serve  everything but serve
 # EXTRA_DEBIAN_PACKAGES adds Debian packages to install (test.sh uses it).
 set -euo pipefail
@@ -68,6 +68,28 @@ esac
 
 if [ "$serve" = 1 ]; then
   port=${PORT:-8000}
-  say "Serving on http://127.0.0.1:$port/ (Ctrl-C stops)"
-  exec .venv/bin/python manage.py runserver "127.0.0.1:$port"
+  # The task consumer (signed PDFs, previews, e-mail, daily jobs) runs beside the development server.
+  # If either stops, the other is stopped too: a server without its consumer would leave PDFs pending
+  # and e-mails unsent without a word.
+  say "Serving on http://127.0.0.1:$port/ with the task consumer (Ctrl-C stops both)"
+  stop_tree() {  # a process and its children (runserver's reloader runs the server as a child)
+    pkill -TERM -P "$1" 2>/dev/null || true
+    kill -TERM "$1" 2>/dev/null || true
+  }
+  .venv/bin/python manage.py run_huey & consumer=$!
+  .venv/bin/python manage.py runserver "127.0.0.1:$port" & server=$!
+  trap 'stop_tree "$server"; stop_tree "$consumer"; wait; exit 130' INT TERM
+  set +e
+  wait -n "$consumer" "$server"
+  status=$?
+  if ! kill -0 "$consumer" 2>/dev/null; then
+    printf '\n!! The task consumer stopped (exit %s): no signed PDF or e-mail would be produced.\n' "$status" >&2
+    printf '!! Stopping the server too; see the messages above, then run %s again.\n' "$0" >&2
+  else
+    printf '\n!! The server stopped (exit %s); stopping the task consumer.\n' "$status" >&2
+  fi
+  stop_tree "$server"
+  stop_tree "$consumer"
+  wait
+  exit 1
 fi

@@ -1,8 +1,11 @@
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from blocs.models import Unit
 from core.forms import NFCMixin, PngUploadField
+from core.mail import email_queue, render_subject
 
 
 class InviteForm(NFCMixin, forms.Form):
@@ -29,3 +32,22 @@ class InviteForm(NFCMixin, forms.Form):
 
 class SavedSignatureForm(forms.Form):
     image = PngUploadField(label=_("Signature image (PNG)"))
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password reset, with the e-mail sent by the task queue like every other one.
+
+    A slow or failing SMTP server then never slows or breaks the page, and a failed send is
+    retried and visible in the admin (``core.models.OutgoingEmail``).
+    """
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        html = render_to_string(html_email_template_name, context) if html_email_template_name else ""
+        email_queue(
+            to=to_email,
+            subject=render_subject(subject_template_name, context),
+            text=render_to_string(email_template_name, context),
+            html=html,
+        )

@@ -5,7 +5,6 @@ import uuid
 from axes.utils import reset as axes_reset
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +17,7 @@ from accounts.models import User
 from blocs.models import Event, Province, Unit
 from blocs.services import RegistryError, event_record
 from core import clock
+from core.mail import email_queue
 from core.text import nfc
 
 
@@ -88,7 +88,8 @@ def user_invite(
         )
         link = invitation_link(user, site_url)
         body = render_to_string("accounts/invitation_email.txt", {"user": user, "link": link, "actor": actor})
-        transaction.on_commit(lambda: send_mail(_("Your account for the emulation pledge"), body, None, [email]))
+        # Stored with the account and sent by a task: a failing mail server neither breaks nor slows the invitation.
+        email_queue(to=email, subject=_("Your account for the emulation pledge"), text=body)
     return user
 
 

@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 import core.converters  # noqa: F401  (registers the "id" converter)
 from accounts import views
+from accounts.forms import QueuedPasswordResetForm
 
 app_name = "accounts"
 
@@ -20,6 +21,7 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(
             success_url=reverse_lazy("accounts:password_reset_done"),
             email_template_name="registration/password_reset_email.txt",
+            form_class=QueuedPasswordResetForm,
         ),
         name="password_reset",
     ),

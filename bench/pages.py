@@ -31,6 +31,7 @@ import secrets
 import shutil
 import signal
 import socket
+import socketserver
 import statistics
 import subprocess
 import sys
@@ -223,6 +224,170 @@ class Gunicorn:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)  # the master and its workers, nothing else
             self.process.wait(timeout=30)
+
+
+class Redis:
+    """A throwaway Redis server as test.sh starts it: a fresh folder, 127.0.0.1 only, a password.
+
+    Its append-only file lives in the folder and is written at every command (``appendfsync
+    always``), so that ``restart()`` keeps the queue: what the restart scenarios need.
+    """
+
+    def __init__(self, port: int | None = None):
+        self.folder = Path(tempfile.mkdtemp(prefix="bench-redis-"))
+        self.port = port or free_port()
+        self.password = secrets.token_hex(24)
+        self.process = None
+        config = self.folder / "redis.conf"
+        config.write_text(
+            f"bind 127.0.0.1\nport {self.port}\nrequirepass {self.password}\ndir {self.folder}\n"
+            f'appendonly yes\nappendfsync always\nsave ""\nlogfile {self.folder / "server.log"}\n'
+        )
+        config.chmod(0o600)
+
+    @property
+    def url(self) -> str:
+        return f"redis://:{self.password}@127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        import redis
+
+        self.process = subprocess.Popen(
+            ["redis-server", str(self.folder / "redis.conf")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        client = redis.Redis.from_url(self.url, socket_timeout=2)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"redis-server exited:\n{(self.folder / 'server.log').read_text(errors='replace')}")
+            try:
+                client.ping()
+                return
+            except redis.RedisError:
+                time.sleep(0.1)
+        self.stop()
+        sys.exit("redis-server did not answer within 20 s")
+
+    def restart(self, down: float = 0.0) -> None:
+        """Stop the server (SIGTERM: it writes its file and exits), stay down *down* seconds, start it again."""
+        self.stop()
+        time.sleep(down)
+        self.start()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class Consumer:
+    """One task consumer (``manage.py run_huey``) as the README's production set-up runs it.
+
+    Niced behind the signing requests: its own session is its own scheduling group when the
+    kernel groups by session (autogroup), where a plain ``nice`` counts only within the group;
+    the group itself is niced, as systemd's CPUWeight would weigh its service. Its output goes to
+    a file (a pipe nobody reads would freeze it); ``output()`` reads it back for a failure message.
+    """
+
+    def __init__(self, env: dict, workers: int = 2, nice: bool = True, command: list[str] | None = None):
+        self.log = tempfile.TemporaryFile()
+        command = command or [PYTHON, "manage.py", "run_huey", "-w", str(workers)]
+        self.process = subprocess.Popen(
+            (["nice", "-n", "19"] if nice else []) + command,
+            cwd=ROOT, env={**env, "HUEY_IMMEDIATE": "false"}, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        if nice:
+            try:
+                Path(f"/proc/{self.process.pid}/autogroup").write_text("19")
+            except OSError:
+                pass  # no autogroups: the plain nice is enough
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+    def kill(self) -> None:
+        """``kill -9`` the consumer and its workers, whatever they are doing."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        """Stop as systemd would (SIGINT: huey finishes the running tasks), SIGKILL after 30 s."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGINT)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class SmtpSink(socketserver.ThreadingTCPServer):
+    """A mail server on 127.0.0.1 that accepts everything and keeps (recipients, message bytes) in memory.
+
+    Just enough SMTP for Django's backend (EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT; no TLS, no
+    authentication): the consumers send to it, the checks count what arrived.
+    """
+
+    allow_reuse_address = True
+    daemon_threads = True
+
+    def __init__(self):
+        self.messages: list[tuple[tuple[str, ...], bytes]] = []
+        self.lock = threading.Lock()
+        super().__init__(("127.0.0.1", 0), _SmtpHandler)
+        self.port = self.server_address[1]
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def recipients(self) -> list[str]:
+        with self.lock:
+            return [to for recipients, _ in self.messages for to in recipients]
+
+    def close(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+class _SmtpHandler(socketserver.StreamRequestHandler):
+    def handle(self):
+        def reply(line: str) -> None:
+            self.wfile.write(line.encode() + b"\r\n")
+
+        reply("220 bench sink")
+        recipients = []
+        while line := self.rfile.readline(10_000):
+            verb = line[:4].decode(errors="replace").upper()
+            if verb in ("EHLO", "HELO"):
+                reply("250 bench sink")
+            elif verb == "MAIL":
+                recipients = []
+                reply("250 ok")
+            elif verb == "RCPT":
+                recipients.append(line.decode(errors="replace").split(":", 1)[1].strip().strip("<>"))
+                reply("250 ok")
+            elif verb == "DATA":
+                reply("354 end with a dot")
+                body = []
+                while (chunk := self.rfile.readline(100_000)) not in (b".\r\n", b".\n", b""):
+                    body.append(chunk)
+                with self.server.lock:
+                    self.server.messages.append((tuple(recipients), b"".join(body)))
+                reply("250 queued")
+            elif verb == "QUIT":
+                reply("221 bye")
+                return
+            else:
+                reply("250 ok")
 
 
 def headers(cookie: str, **extra) -> dict:

@@ -9,6 +9,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Shared pieces")
 
     def ready(self):
-        from core import after_response, checks  # noqa: F401  (registers the font check)
-
-        after_response.connect()
+        from core import checks  # noqa: F401  (registers the font check)

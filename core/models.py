@@ -1,4 +1,4 @@
-"""Abstract models every app's audit trail shares; no concrete model lives here."""
+"""Abstract models every app's audit trail shares, and the outgoing e-mail (the only concrete model here)."""
 
 from django.conf import settings
 from django.db import models
@@ -44,3 +44,37 @@ class Event(AppendOnly):
         if not cls._meta.get_field("created_at").auto_now_add:
             fields.setdefault("created_at", clock.now())
         return cls.objects.create(**fields)
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail to one address, written in the transaction that decided to send it; a task sends it.
+
+    ``queued`` until a consumer claims it (``sending``), then ``sent``; ``failed`` with the error once
+    every try has failed (an administrator can queue it again). A request never talks to the mail server.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=255)
+    text = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [models.Index(fields=["status", "created_at"], name="core_outgoing_status_idx")]
+
+    def __str__(self):
+        return f"{self.to}: {self.subject}"

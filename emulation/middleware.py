@@ -1,10 +1,11 @@
 """Project-wide middleware: Vietnamese first, request ids and structured logs, no caching of private pages."""
 
-import contextvars
 import json
 import logging
 import re
 import uuid
+
+from core.context import request_id as _request_id
 
 
 class VietnameseFirstMiddleware:
@@ -42,7 +43,6 @@ class PrivateNoStoreMiddleware:
         return response
 
 
-_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "axes",
     "crispy_forms",
     "crispy_bootstrap5",
+    "huey.contrib.djhuey",
     # The project's layers, lowest first (pyproject.toml's import contracts enforce the order).
     "core",
     "blocs",
@@ -241,6 +242,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (one file per message; tests use it).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "giaouoc@localhost")
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # an invitation stays valid for three days
 
@@ -292,9 +295,30 @@ SEAL_PASSPHRASE = os.environ.get("SEAL_PASSPHRASE", "development-only")
 SEAL_TRUST_ROOTS = env_list("SEAL_TRUST_ROOTS", str(BASE_DIR / "var" / "seal" / "dev-root.pem"))
 # Rendering and sealing the signed PDF stops after this long; the PDF then stays pending for a retry.
 PDF_TIME_LIMIT = float(os.environ.get("PDF_TIME_LIMIT", "20"))
-# Off: the app server produces the signed PDF after the last signer's response is sent. On: a separate
-# process does (`manage.py pledge_pdf --watch`), so that PDF rendering never competes with signing.
-PDF_WORKER = env_bool("PDF_WORKER", False)
+
+# The task queue (huey): signed PDFs, previews and page images, every e-mail, the daily jobs. Without
+# REDIS_URL an SQLite file under var/ holds it (no server to install; consumers on this machine only);
+# with it, Redis does, and any number of consumers (`manage.py run_huey`) may run on any machines.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+TASK_WORKERS = int(os.environ.get("TASK_WORKERS", "2"))
+TASKS_SQLITE_PATH = Path(os.environ.get("TASKS_SQLITE_PATH", BASE_DIR / "var" / "tasks.sqlite3"))
+# /healthz fails when no consumer has stored its heartbeat (every minute) for this many seconds.
+TASKS_HEARTBEAT_MAX_AGE = int(os.environ.get("TASKS_HEARTBEAT_MAX_AGE", "300"))
+_huey_consumer = {
+    "workers": TASK_WORKERS,
+    "worker_type": "thread",
+    "periodic": True,
+    "check_worker_health": True,
+    "health_check_interval": 10,
+}
+if REDIS_URL:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "giaouoc", "url": REDIS_URL}
+else:
+    TASKS_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)  # huey opens the file when it is imported
+    HUEY = {"huey_class": "huey.SqliteHuey", "name": "giaouoc", "filename": str(TASKS_SQLITE_PATH)}
+# HUEY_IMMEDIATE: tasks run in the caller, at once (unit tests only; nothing is queued).
+# No result store: nothing reads a task's return value, and kept results would pile up unread.
+HUEY |= {"immediate": env_bool("HUEY_IMMEDIATE", False), "utc": True, "results": False, "consumer": _huey_consumer}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -9,4 +9,4 @@ class OpsConfig(AppConfig):
     verbose_name = _("Operations")
 
     def ready(self):
-        from ops import checks  # noqa: F401  (registers the production checks)
+        from ops import checks, tasks  # noqa: F401  (production checks; the failed-task signal handler)

@@ -90,3 +90,12 @@ def production_problems() -> list[str]:
     """Return the messages of every failing deploy check of this project (empty when it is safe)."""
     found = checks.run_checks(include_deployment_checks=True, tags=[checks.Tags.security, checks.Tags.database])
     return [message.msg for message in found if message.level >= checks.ERROR]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def tasks_queued(app_configs, **kwargs):
+    # Immediate mode runs every task inside the request that queued it: PDFs rendered and e-mail sent
+    # while the user waits, and a failing mail server failing the page.
+    if settings.HUEY.get("immediate"):
+        return [_error(20, "HUEY_IMMEDIATE is on: tasks would run inside requests; unset it and run the consumer.")]
+    return []

@@ -18,8 +18,11 @@ from pledges.models import Pledge, Signature
 
 
 def healthz(request):
-    """Check the database and the private storage; 200 when both answer, 503 otherwise.
+    """Check the database, the private storage and the task queue; 200 when all answer, 503 otherwise.
 
+    The queue is healthy when a consumer ran the every-minute ``heartbeat`` task within
+    ``TASKS_HEARTBEAT_MAX_AGE`` seconds: no consumer, a queue unreachable, or a backlog that keeps
+    the heartbeat waiting behind it all fail. With tasks run in the caller (tests), it says so.
     Exempt from the HTTPS redirect; says nothing about the data.
     """
     checks = {}
@@ -39,12 +42,30 @@ def healthz(request):
         checks["storage"] = "ok" if ok else "error"
     except Exception:
         checks["storage"] = "error"
-    healthy = all(value == "ok" for value in checks.values())
+    checks["tasks"] = _tasks_health()
+    healthy = all(value in ("ok", "immediate") for value in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks},
         status=200 if healthy else 503,
         headers={"Cache-Control": "no-store"},
     )
+
+
+def _tasks_health() -> str:
+    from django.conf import settings
+
+    from core.tasks import immediate
+    from ops.tasks import last_heartbeat
+
+    if immediate():
+        return "immediate"
+    try:
+        beat = last_heartbeat()
+    except Exception:
+        return "error"
+    if beat is None or (timezone.now() - beat).total_seconds() > settings.TASKS_HEARTBEAT_MAX_AGE:
+        return "error"
+    return "ok"
 
 
 @login_required

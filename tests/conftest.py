@@ -38,6 +38,16 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_immediately():
+    """Tasks run in the test, at once (huey's immediate mode, in memory); a test with a real consumer turns it off."""
+    from huey.contrib.djhuey import HUEY
+
+    was, HUEY.immediate = HUEY.immediate, True
+    yield HUEY
+    HUEY.immediate = was
+
+
+@pytest.fixture(autouse=True)
 def private_files(settings, tmp_path):
     """Each test's private files in its own folder: nothing leaks from one test to the next."""
     settings.PRIVATE_ROOT = tmp_path / "private"

@@ -43,6 +43,8 @@ def row(anonymous, superuser, board, other_board, chair_officer, vice_head, memb
 EVERYONE = row(302, 200, 200, 200, 200, 200, 200, 200, 200)
 BOARD_ONLY = row(302, 200, 200, 200, 403, 403, 403, 403, 403)
 BLOC_READ = row(302, 200, 200, 404, 200, 200, 200, 200, 404)
+# A document not rendered yet: the request queues its rendering and answers "being prepared" (202).
+BLOC_READ_PREPARING = {role: 202 if status == 200 else status for role, status in BLOC_READ.items()}
 BLOC_BOARD_EDIT = row(302, 200, 200, 404, 403, 403, 403, 403, 404)
 TERM_EDIT = row(302, 200, 200, 404, 200, 403, 403, 403, 404)
 UNIT_PAGE = row(302, 200, 200, 404, 404, 404, 404, 404, 404)
@@ -126,7 +128,7 @@ MATRIX = {
     "pledges:signature_seal": ("get", lambda c: {"pk": c.signature.pk}, BLOC_READ),
     "blocs:unit_seal": ("post", lambda c: {"pk": c.member_unit.pk}, row(302, 302, 302, 404, 404, 404, 404, 404, 404)),
     "blocs:unit_seal_image": ("get", lambda c: {"pk": c.member_unit.pk}, UNIT_PAGE),
-    "pledges:frozen_pdf": ("get", lambda c: {"pk": c.open_pledge.pk}, BLOC_READ),
+    "pledges:frozen_pdf": ("get", lambda c: {"pk": c.open_pledge.pk}, BLOC_READ_PREPARING),
     "pledges:sign_digital": (
         "post",
         lambda c: {"pk": c.open_pledge.pk},
@@ -142,7 +144,7 @@ MATRIX = {
     "pledges:comments": ("get", lambda c: {"pk": c.draft.pk}, BLOC_READ),
     "pledges:comments_open": ("get", lambda c: {"pk": c.draft.pk}, TERM_EDIT),
     "pledges:comment_answer": ("get", lambda c: {"pk": c.draft.pk, "comment_pk": c.comment.pk}, TERM_EDIT),
-    "pledges:pdf": ("get", lambda c: {"pk": c.open_pledge.pk}, BLOC_READ),
+    "pledges:pdf": ("get", lambda c: {"pk": c.open_pledge.pk}, BLOC_READ_PREPARING),
     "pledges:pdf_retry": ("post", lambda c: {"pk": c.open_pledge.pk}, TERM_EDIT_POST),
     "verify:index": ("get", lambda c: {}, PUBLIC),
     "verify:code": ("get", lambda c: {"code": c.open_pledge.verification_code}, PUBLIC),

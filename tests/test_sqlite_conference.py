@@ -111,8 +111,12 @@ def all_at_once(posts) -> list:
     return statuses
 
 
-def test_fifteen_heads_signing_at_once_are_all_answered(conference, live_server, settings):
-    settings.PDF_WORKER = True  # the signed PDF is not rendered in the test's server after the last post
+def test_fifteen_heads_signing_at_once_are_all_answered(conference, live_server, settings, tasks_run_immediately):
+    # The signed PDF is queued (in memory, never run), as in production, not rendered in the test's server.
+    from huey.storage import MemoryStorage
+
+    tasks_run_immediately.immediate = False
+    tasks_run_immediately.storage = MemoryStorage("conference")
     draft = pledges.pledge_create(
         actor=conference["officer"],
         term=conference["term"],

@@ -87,6 +87,19 @@ def pledge_pdf_produce(pledge_id: int, *, time_limit: float | None = None) -> Pl
     return pledge
 
 
+def pledge_pdf_queue(pledge: Pledge) -> None:
+    """Queue the signed PDF of a completed pledge again (the chair's retry): it is pending meanwhile.
+
+    The error of the last try is kept until the next try ends; a request never renders the PDF.
+    """
+    from core.queue import enqueue_after_commit
+
+    if pledge.status != Status.COMPLETED:
+        raise PledgeError(_("Only a completed pledge has a signed PDF."))
+    Pledge.objects.filter(pk=pledge.pk, pdf_status=Pledge.PdfStatus.NONE).update(pdf_status=Pledge.PdfStatus.PENDING)
+    enqueue_after_commit("pledges.tasks.produce_pdf", pledge.pk)
+
+
 # Rendering once ------------------------------------------------------------------
 
 # How many renderings this process made, by kind ("preview", "page_images", "frozen_pdf"): for the
@@ -226,6 +239,19 @@ def preview_pdf(pledge: Pledge) -> tuple[str, bytes]:
     finally:
         _release(f"preview-{digest}")
     return name, data
+
+
+def stored_preview(pledge: Pledge) -> bytes | None:
+    """Return the stored preview PDF of *pledge*'s current content, or None if it is not rendered yet."""
+    from django.core.files.storage import storages
+
+    digest, _html, _attachment = preview_source(pledge)
+    storage = storages["private"]
+    name = f"previews/{pledge.pk}/{digest}.pdf"
+    if not storage.exists(name):
+        return None
+    with storage.open(name, "rb") as stored:
+        return stored.read()
 
 
 # The frozen PDF and page images ---------------------------------------------------------

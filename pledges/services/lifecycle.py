@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from blocs.models import Membership
 from core import clock
-from core.after_response import after_response
 from core.text import nfc
 from pledges.content import HASH_VERSION, content_hash
 from pledges.models import Pledge, PledgeEvent, RequiredSigner
@@ -92,11 +91,10 @@ def pledge_open(*, actor, pledge: Pledge, deadline: datetime.date, expected_hash
 
 
 def after_opening(pledge_id: int) -> None:
-    """Render the frozen PDF and its page images once, after commit; if it fails, the first request does."""
-    try:
-        documents.page_images(Pledge.objects.get(pk=pledge_id), render=True)
-    except Exception:
-        logger.exception("the frozen PDF of pledge %s was not rendered", pledge_id)
+    """Queue the rendering of the frozen PDF and its page images, after commit (a task renders them)."""
+    pledge = Pledge.objects.filter(pk=pledge_id).first()
+    if pledge is not None:
+        previews_queue(pledge, pledge.content_hash)
 
 
 def new_verification_code() -> str:
@@ -179,6 +177,46 @@ def warn_if_one_hand(pledge: Pledge, *, actor) -> None:
     _event(pledge, PledgeEvent.Kind.RECORDED_BY_ONE, actor=actor, count=count, total=len(signers))
 
 
+# Previews ---------------------------------------------------------------------------
+
+
+def content_digest(pledge: Pledge) -> str:
+    """Return the hash that names what *pledge*'s previews show: a draft's content now, or the frozen one."""
+    if pledge.status == Status.DRAFT:
+        return frozen_preview(Pledge.objects.get(pk=pledge.pk))[2]
+    return pledge.content_hash
+
+
+def previews_queue(pledge: Pledge, digest: str | None = None) -> None:
+    """Queue the rendering of *pledge*'s previews and page images (after commit): requests never render."""
+    from core.queue import enqueue_after_commit
+
+    enqueue_after_commit("pledges.tasks.render_previews", pledge.pk, digest or content_digest(pledge))
+
+
+def previews_render(pledge_id: int, digest: str) -> str:
+    """Render the preview PDF and page images of a draft or open pledge whose content is *digest*.
+
+    For the task queue. Does nothing for a pledge deleted, cancelled or completed, or whose content
+    changed since *digest* was taken; a document another worker renders now is left to it.
+    """
+    pledge = Pledge.objects.filter(pk=pledge_id).first()
+    if pledge is None or pledge.status not in (Status.DRAFT, Status.OPEN):
+        return "gone"
+    if content_digest(pledge) != digest:
+        return "changed"
+    try:
+        if pledge.status == Status.DRAFT:
+            documents.page_images(pledge, render=True, draft_digest=digest)
+        else:
+            documents.pledge_frozen_pdf(pledge)  # what a digital signature signs; the page images show it
+            documents.page_images(pledge, render=True)
+        documents.preview_pdf(pledge)
+    except documents.DocumentNotReady:
+        return "busy"  # another worker renders it now, or it overran the time limit (kept as a claim)
+    return "rendered"
+
+
 # Signing ----------------------------------------------------------------------
 
 
@@ -201,21 +239,12 @@ def complete_if_done(pledge: Pledge, *, actor) -> bool:
 def after_completion(pledge_id: int) -> None:
     """Follow-up work once a pledge completes, run after commit.
 
-    The signed PDF is marked pending, then produced under a time limit after the
-    last signer's response is sent (``core.after_response``), or by the PDF
-    worker (``pledge_pdf --watch``) when ``PDF_WORKER`` is on. A failure here
-    never loses a signature: the signatures are committed before it runs.
+    The signed PDF is marked pending and its production queued (``pledges.tasks.produce_pdf``): the
+    last signer's request never waits for it. If the queue is unreachable, the PDF stays pending and
+    ``pledges.tasks.retry_pending_pdfs`` queues it again. The signatures are committed before this runs.
     """
-    from django.conf import settings
+    from core.queue import enqueue_after_commit
 
     logger.info("pledge %s completed", pledge_id)
     Pledge.objects.filter(pk=pledge_id, pdf_status=Pledge.PdfStatus.NONE).update(pdf_status=Pledge.PdfStatus.PENDING)
-    if not settings.PDF_WORKER:
-        after_response(lambda: _produce_logged(pledge_id))
-
-
-def _produce_logged(pledge_id: int) -> None:
-    try:
-        documents.pledge_pdf_produce(pledge_id)
-    except Exception:  # the PDF stays pending: the chair retries, or the cron does
-        logger.exception("the PDF of pledge %s is pending", pledge_id)
+    enqueue_after_commit("pledges.tasks.produce_pdf", pledge_id)

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from blocs.models import Unit
 from core import clock
-from core.after_response import after_response
 from core.text import nfc
 from pledges.content import name_key
 from pledges.models import Pledge, PledgeEvent, RequiredSigner, Signature
@@ -259,8 +258,8 @@ def paper_signature_add(
             lifecycle.warn_if_one_hand(pledge, actor=actor)
             lifecycle.complete_if_done(pledge, actor=actor)
             signature_id = signature.pk
-            # After commit, and after the recorder's response is sent: nobody waits for the mail server.
-            transaction.on_commit(lambda: after_response(lambda: _notify_paper_signature(signature_id)))
+            # After commit: the notices are queued e-mails (core.mail); nobody waits for the mail server.
+            transaction.on_commit(lambda: _notify_paper_signature(signature_id))
     except IntegrityError:
         _refuse_second(Signature.objects.get(pledge=pledge, unit_id=signer_user.unit_id, disputed_at__isnull=True))
     return signature
@@ -269,9 +268,9 @@ def paper_signature_add(
 def _notify_paper_signature(signature_id: int) -> int:
     """E-mail the people of the signature's unit that a paper signature was recorded in its name, once each.
 
-    Runs after commit and after the recorder's response, so that nobody waits for the mail server;
-    a failed send is logged (``mail_once`` drops its notice row), never shown to the recorder as an
-    error: the signature is stored, and the unit's people see it on the pledge's pages.
+    Runs after commit and only queues the e-mails (a task sends them, with retries), so that nobody
+    waits for the mail server; a failure here is logged, never shown to the recorder as an error: the
+    signature is stored, and the unit's people see it on the pledge's pages.
     """
     from django.conf import settings
     from django.urls import reverse

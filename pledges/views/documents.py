@@ -30,10 +30,12 @@ def pledge_pdf(request, pk):
         return private_file_response(
             pledge.pdf_file, content_type="application/pdf", filename=pdf.filename(pledge), as_attachment=True
         )
-    try:
-        _name, data = services.preview_pdf(pledge)
-    except services.DocumentNotReady as error:
-        return preparing(request, pledge, error.message)
+    data = services.stored_preview(pledge)
+    if data is None:  # never rendered in the request: a task renders it, the browser asks again
+        services.previews_queue(pledge)
+        data = services.stored_preview(pledge)  # run already when tasks run in the caller
+    if data is None:
+        return preparing(request, pledge, _("The document is being prepared; try again in a moment."))
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="BAN-DU-THAO-{pdf.filename(pledge)}"'
     response["Cache-Control"] = "private, no-store"
@@ -54,11 +56,13 @@ def preparing(request, pledge: Pledge, message: str) -> HttpResponse:
 def pledge_pdf_retry(request, pk):
     """Produce a pending signed PDF again (the chair's officer or the board)."""
     pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
-    pledge = services.pledge_pdf_produce(pledge.pk)
-    if pledge.pdf_status == Pledge.PdfStatus.READY:
+    if not run_action(request, lambda: services.pledge_pdf_queue(pledge)):
+        return redirect(pledge)
+    pledge.refresh_from_db()
+    if pledge.pdf_status == Pledge.PdfStatus.READY:  # tasks run in the caller (tests), or a fast consumer
         messages.success(request, _("The signed PDF is ready."))
     else:
-        messages.error(request, _("The signed PDF could not be produced: %(error)s") % {"error": pledge.pdf_error})
+        messages.info(request, _("The signed PDF is being produced again; it will be ready in a moment."))
     return redirect(pledge)
 
 
@@ -96,6 +100,14 @@ def verify_code(request, code):
 def frozen_pdf(request, pk):
     """The frozen pledge as a PDF whose bytes never change: what a digital signature signs."""
     pledge = access.get_pledge_for_user(request.user, pk)
+    if pledge.status not in (Pledge.Status.OPEN, Pledge.Status.COMPLETED):
+        messages.error(request, _("Only a pledge open for signing has a frozen PDF."))
+        return redirect(pledge)
+    if not pledge.frozen_pdf:  # never rendered in the request: a task renders it, the browser asks again
+        services.previews_queue(pledge, pledge.content_hash)
+        pledge.refresh_from_db(fields=["frozen_pdf"])
+    if not pledge.frozen_pdf:
+        return preparing(request, pledge, _("The document is being prepared; try again in a moment."))
     done = run_action(request, lambda: services.pledge_frozen_pdf(pledge))
     if not done:
         return redirect(pledge)

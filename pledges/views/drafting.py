@@ -47,10 +47,13 @@ def pledge_detail(request, pk):
         pledge, signers, digest = services.frozen_preview(pledge)
         context["rows"] = [{"signer": signer, "signature": None} for signer in signers]
         context["preview_hash"] = digest
-        try:
-            context["page_images"] = services.page_images(pledge, render=pledge.roles.can_edit, draft_digest=digest)
-        except services.DocumentNotReady as error:  # another request renders them: the page says so
-            context["page_images"], context["pages_note"] = [], error.message
+        context["page_images"] = services.page_images(pledge, render=False, draft_digest=digest)
+        if not context["page_images"] and pledge.roles.can_edit:
+            # Never rendered in the request: a task renders them, the page says so meanwhile.
+            services.previews_queue(pledge, digest)
+            context["page_images"] = services.page_images(pledge, render=False, draft_digest=digest)
+            if not context["page_images"]:
+                context["pages_note"] = _("The document is being prepared; try again in a moment.")
     else:
         context["page_images"] = services.page_images(pledge, render=False)
     context["roles"] = pledge.roles

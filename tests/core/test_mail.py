@@ -86,12 +86,27 @@ class RefusingBackend(EmailBackend):
         return super().send_messages(messages)
 
 
-def test_a_refused_send_is_not_recorded_as_sent_and_is_tried_again(client, cast, heads, settings):
+def test_a_refused_send_never_fails_the_click_stays_queued_with_its_error_and_a_retry_sends_it(
+    client, cast, heads, settings
+):
+    from core.models import OutgoingEmail
+    from core.tasks import send_outgoing_email
+
     settings.EMAIL_BACKEND = "tests.core.test_mail.RefusingBackend"
     pledge = open_pledge(cast)
     assert remind(client, cast, pledge).status_code == 302
-    assert reminded(pledge) == {head.username for head in heads} - {"member_head"}
+    # Claimed and queued for everyone in the click; the server refused one: kept, with its error, for a retry.
+    assert reminded(pledge) == {head.username for head in heads}
     assert len(mail.outbox) == 3
+    refused = OutgoingEmail.objects.get(to="member_head@example.invalid")
+    assert refused.status == OutgoingEmail.Status.QUEUED and refused.attempts == 1
+    assert "SMTPRecipientsRefused" in refused.last_error
+    assert remind(client, cast, pledge).status_code == 302  # a second click the same day queues nothing more
+    assert OutgoingEmail.objects.count() == 4
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # the server accepts it again
-    assert remind(client, cast, pledge).status_code == 302
-    assert "member_head" in reminded(pledge) and len(mail.outbox) == 4  # only the one not reached before
+    send_outgoing_email(refused.pk)  # what the queue's retry does
+    refused.refresh_from_db()
+    assert refused.status == OutgoingEmail.Status.SENT and refused.attempts == 2 and refused.sent_at
+    assert len(mail.outbox) == 4 and mail.outbox[-1].to == ["member_head@example.invalid"]
+    send_outgoing_email(refused.pk)  # delivered twice: sent once
+    assert len(mail.outbox) == 4

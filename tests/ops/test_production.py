@@ -83,7 +83,8 @@ def test_check_production_accepts_a_safe_configuration(production_env, tmp_path)
 
 def test_healthz_checks_database_and_storage(client, db, settings, tmp_path):
     response = client.get(reverse("healthz"))
-    assert response.status_code == 200 and response.json() == {"status": "ok", "database": "ok", "storage": "ok"}
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "storage": "ok", "tasks": "immediate"}
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the storage folder should be")
     settings.PRIVATE_ROOT = blocked

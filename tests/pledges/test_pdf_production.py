@@ -1,15 +1,17 @@
-"""When the signed PDF is produced: after the last signer's response is sent, or by the PDF worker."""
+"""When the signed PDF is produced: by a task the last signer's request only queues; never in the request."""
 
 import io
 import re
 import sys
 from urllib.parse import urlencode
 
+import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
+from huey.contrib.djhuey import HUEY
+from huey.storage import MemoryStorage
 
 from pledges.models import Pledge
-from pledges.services import documents
 from tests.pledges.conftest import sign
 
 
@@ -55,58 +57,68 @@ def sign_through_wsgi(client, pledge, head):
     return started, b"".join(result), result.close
 
 
-def test_the_last_signer_is_answered_before_the_pdf_is_produced(
-    transactional_db, cast, heads, pledge, client, monkeypatch
+@pytest.fixture
+def queue_only(tasks_run_immediately):
+    """Tasks are queued (in memory) and not run, as with a consumer that has not picked them up yet."""
+    HUEY.immediate = False
+    HUEY.storage = MemoryStorage("test")
+    return HUEY
+
+
+def run_queued():
+    """Run the next queued task as a consumer would, keeping the test's database connection open."""
+    task = HUEY.dequeue()
+    HUEY._immediate = True  # djhuey closes the connection around a task outside immediate mode
+    try:
+        return HUEY.execute(task)
+    finally:
+        HUEY._immediate = False
+
+
+def test_the_last_signer_is_answered_at_once_and_a_task_produces_the_pdf(
+    transactional_db, cast, heads, pledge, client, queue_only
 ):
     for key in ("chair", "vice", "member"):
         sign(pledge, heads[key], token=key)
-    happened = []
-    produce = documents.pledge_pdf_produce
-    monkeypatch.setattr(documents, "pledge_pdf_produce", lambda pk, **kw: happened.append("pdf") or produce(pk, **kw))
 
     started, body, close = sign_through_wsgi(client, pledge, heads["member2"])
-    happened.append("response sent")
+    close()
     pledge.refresh_from_db()
     assert started["status"].startswith("302") and "/pledges/signatures/" in started["headers"]["Location"]
+    # The request queued the PDF and rendered nothing: still pending after the response is closed.
     assert pledge.status == Pledge.Status.COMPLETED and pledge.pdf_status == Pledge.PdfStatus.PENDING
+    queued = [task for task in HUEY.pending() if task.name == "produce_pdf"]
+    assert [task.args for task in queued] == [(pledge.pk,)]
+    assert queued[0].kwargs["request_id"] == started["headers"]["X-Request-ID"]
 
-    close()  # what the WSGI server does once the last byte is out
+    run_queued()  # what a consumer does
     pledge.refresh_from_db()
-    assert happened == ["response sent", "pdf"]
     assert pledge.pdf_status == Pledge.PdfStatus.READY and pledge.pdf_sha256
 
 
-def test_with_the_pdf_worker_the_request_only_marks_the_pdf_and_the_worker_produces_it(
-    cast, heads, pledge, client, settings, django_capture_on_commit_callbacks
+def test_the_pledge_page_says_the_pdf_is_being_produced_until_the_task_has_run(
+    cast, heads, pledge, client, django_capture_on_commit_callbacks, queue_only
 ):
-    settings.PDF_WORKER = True
     client.cookies["django_language"] = "en"
     with django_capture_on_commit_callbacks(execute=True):
         for key in ("chair", "vice", "member", "member2"):
             sign(pledge, heads[key], token=key)
-    pledge.refresh_from_db()
-    assert pledge.status == Pledge.Status.COMPLETED and pledge.pdf_status == Pledge.PdfStatus.PENDING
     client.force_login(cast.chair_officer)
     page = client.get(pledge.get_absolute_url()).content.decode()
     assert "The signed PDF is being produced" in page and "Download the signed PDF" not in page
-
-    out = io.StringIO()
-    call_command("pledge_pdf", "--watch", "--interval", "0.1", "--max-seconds", "0.5", stdout=out)
-    pledge.refresh_from_db()
-    assert pledge.pdf_status == Pledge.PdfStatus.READY and f"pledge {pledge.pk}: ready" in out.getvalue()
+    run_queued()
     assert "Download the signed PDF" in client.get(pledge.get_absolute_url()).content.decode()
 
 
-def test_the_worker_leaves_a_failed_pdf_to_the_retry(cast, heads, pledge, settings, django_capture_on_commit_callbacks):
-    settings.PDF_WORKER = True
+def test_the_retry_pending_command_produces_a_pdf_left_pending(
+    cast, heads, pledge, django_capture_on_commit_callbacks, queue_only
+):
     with django_capture_on_commit_callbacks(execute=True):
         for key in ("chair", "vice", "member", "member2"):
             sign(pledge, heads[key], token=key)
     Pledge.objects.filter(pk=pledge.pk).update(pdf_error="rendering failed")
     out = io.StringIO()
-    call_command("pledge_pdf", "--watch", "--interval", "0.1", "--max-seconds", "0.3", stdout=out)
-    pledge.refresh_from_db()
-    assert pledge.pdf_status == Pledge.PdfStatus.PENDING and out.getvalue() == ""
     call_command("pledge_pdf", "--retry-pending", stdout=out)
     pledge.refresh_from_db()
     assert pledge.pdf_status == Pledge.PdfStatus.READY and pledge.pdf_error == ""
+    assert f"pledge {pledge.pk}: ready" in out.getvalue()

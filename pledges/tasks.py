@@ -1,0 +1,65 @@
+"""The pledges' background work: the signed PDF, previews and page images, and the retry of pending PDFs.
+
+Thin wrappers around ``pledges.services.documents``; each is safe to run twice (the services keep one
+stored file per document and content), and does nothing for a pledge deleted or cancelled meanwhile.
+"""
+
+import logging
+
+from django.conf import settings
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from core.tasks import enqueue_after_commit, task
+
+logger = logging.getLogger(__name__)
+
+
+class PdfNotProduced(Exception):
+    """The signed PDF failed or overran its time limit: the task is retried, then kept as failed."""
+
+
+@task(retries=3, retry_delay=20, retry_backoff=3, timeout=settings.PDF_TIME_LIMIT * 3)
+def produce_pdf(pledge_id: int) -> str:
+    """Render, seal and store a completed pledge's signed PDF; retried after 20 s, 1 and 3 minutes."""
+    from pledges.models import Pledge
+    from pledges.services import documents
+
+    if not Pledge.objects.filter(pk=pledge_id, status=Pledge.Status.COMPLETED).exists():
+        return "gone"  # deleted, or not completed: nothing to produce
+    pledge = documents.pledge_pdf_produce(pledge_id)
+    if pledge.pdf_status != Pledge.PdfStatus.READY:
+        raise PdfNotProduced(f"the PDF of pledge {pledge_id} is still pending: {pledge.pdf_error}")
+    return pledge.pdf_status
+
+
+@task(retries=2, retry_delay=10, retry_backoff=3, timeout=settings.PDF_TIME_LIMIT * 4)
+def render_previews(pledge_id: int, digest: str) -> str:
+    """Render a pledge's preview PDF and page images (or its frozen PDF and pages) for content *digest*.
+
+    Does nothing when the content changed since (a newer request queued the newer content), or the
+    pledge was deleted, cancelled or completed meanwhile; what is stored already is not rendered again.
+    """
+    from pledges import services
+
+    return services.previews_render(pledge_id, digest)
+
+
+@db_periodic_task(crontab(minute="*/2"))
+def retry_pending_pdfs() -> int:
+    """Queue again every completed pledge whose signed PDF is still pending (a lost or failed task)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from pledges.models import Pledge
+
+    # Not those completed in the last two minutes: their own task is still queued or running.
+    settled = timezone.now() - datetime.timedelta(minutes=2)
+    pending = Pledge.objects.filter(status=Pledge.Status.COMPLETED, completed_at__lt=settled).exclude(
+        pdf_status=Pledge.PdfStatus.READY
+    )
+    ids = list(pending.order_by("completed_at").values_list("pk", flat=True)[:500])
+    for pk in ids:
+        enqueue_after_commit(produce_pdf, pk)
+    return len(ids)
