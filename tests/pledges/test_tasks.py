@@ -108,6 +108,15 @@ def test_with_the_queue_unreachable_the_last_signer_succeeds_and_the_periodic_re
     assert pledge.pdf_status == Pledge.PdfStatus.READY
 
 
+def _database_url() -> str:
+    """The URL of the test database this process uses, for a consumer in another process (both passes)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_real_consumer_produces_the_signed_pdf_and_sends_the_e_mail(cast, heads, pledge, settings, tmp_path,
                                                                       tasks_run_immediately):  # fmt: skip
@@ -122,7 +131,7 @@ def test_a_real_consumer_produces_the_signed_pdf_and_sends_the_e_mail(cast, head
 
     env = {name: value for name, value in os.environ.items() if name not in ("REDIS_URL", "DATABASE_URL")}
     env |= {
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "DATABASE_URL": _database_url(),
         "TASKS_SQLITE_PATH": str(queue),
         "HUEY_IMMEDIATE": "false",
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
