@@ -1,13 +1,9 @@
 """The PDF engine's checks, on files made here: what a revision changed, where revisions end, inert scans."""
 
-import datetime
 import io
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.core.exceptions import ValidationError
 from pyhanko.pdf_utils import generic
@@ -17,6 +13,7 @@ from weasyprint import HTML
 
 from core import images
 from core import pdf as pdf_engine
+from tests.pledges.conftest import self_signed_p12
 
 pytestmark = pytest.mark.pdf
 
@@ -27,23 +24,8 @@ def pages(count: int) -> bytes:
 
 @pytest.fixture(scope="module")
 def p12(tmp_path_factory):
-    now = datetime.datetime.now(datetime.UTC)
-    key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Người Ký")])
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    path = tmp_path_factory.mktemp("cert") / "signer.p12"
-    path.write_bytes(pkcs12.serialize_key_and_certificates(b"k", key, cert, None, serialization.NoEncryption()))
-    return path
+    return self_signed_p12(tmp_path_factory.mktemp("cert") / "signer.p12", name)
 
 
 def signed(p12, data: bytes, *, change=None, visible=False, field="Ky") -> bytes:

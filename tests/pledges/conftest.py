@@ -3,8 +3,13 @@
 import base64
 import datetime
 import io
+from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
 from PIL import Image, ImageDraw
 
 from pledges import services
@@ -66,3 +71,22 @@ def sign(pledge, user, *, kind="drawn", token="t1", typed_name=None, content_has
         ip="127.0.0.1",
         user_agent="pytest",
     )
+
+
+def self_signed_p12(path: Path, subject: x509.Name, *, days: int = 30) -> Path:
+    """Write to *path* a PKCS#12 of a key and a certificate issued by itself to *subject*: what anyone can make."""
+    now = datetime.datetime.now(datetime.UTC)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=days))
+        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    path.write_bytes(pkcs12.serialize_key_and_certificates(b"self", key, cert, None, serialization.NoEncryption()))
+    return path

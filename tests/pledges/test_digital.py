@@ -17,6 +17,7 @@ from pyhanko.sign import signers
 from pledges import services
 from pledges.models import PledgeEvent, Signature
 from pledges.services import PledgeError
+from tests.pledges.conftest import self_signed_p12
 
 pytestmark = pytest.mark.pdf
 
@@ -68,23 +69,7 @@ def personal_certificate(tmp_path, *, name="Member_Head", days=365, valid_from_d
 
 def self_signed_certificate(tmp_path, *, name: str):
     """A certificate anyone can make for any name: issued by itself."""
-    now = datetime.datetime.now(datetime.UTC)
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    p12 = tmp_path / "self-signed.p12"
-    p12.write_bytes(pkcs12.serialize_key_and_certificates(b"self", key, cert, None, serialization.NoEncryption()))
-    return p12
+    return self_signed_p12(tmp_path / "self-signed.p12", x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
 
 
 def sign_with(p12, data: bytes, *, change_page_one: bool = False, visible: bool = False) -> bytes:

@@ -6,14 +6,10 @@ signature of an upload was inspected, so the registered PDF re-sealed on top wit
 "seal intact". The page and ``manage.py verify_pdf`` must give the same verdict.
 """
 
-import datetime
 import io
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -25,7 +21,7 @@ from pyhanko.sign import signers
 from core.pdf import DEVELOPMENT_SEAL
 from pledges import pdf
 from pledges.models import Pledge
-from tests.pledges.conftest import sign
+from tests.pledges.conftest import self_signed_p12, sign
 
 pytestmark = pytest.mark.pdf
 
@@ -55,8 +51,6 @@ def test_an_unknown_code_says_so_and_a_known_one_opens_its_page(client, pledge, 
 
 def look_alike_p12(tmp_path):
     """A self-signed certificate with the very names of the seal's certificate: what anyone can make."""
-    now = datetime.datetime.now(datetime.UTC)
-    key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
@@ -64,20 +58,7 @@ def look_alike_p12(tmp_path):
             x509.NameAttribute(NameOID.COMMON_NAME, "He thong giao uoc thi dua - con dau dien tu"),
         ]
     )
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=365))
-        .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    path = tmp_path / "look-alike.p12"
-    path.write_bytes(pkcs12.serialize_key_and_certificates(b"x", key, cert, None, serialization.NoEncryption()))
-    return path
+    return self_signed_p12(tmp_path / "look-alike.p12", name, days=365)
 
 
 def changed_on_top(data: bytes, *, seal_with=None) -> bytes:
