@@ -4,6 +4,7 @@
 #   ./run.sh             set up, migrate, seed the demo, serve (and run the task consumer)
 #   ./run.sh --no-serve  everything but serve
 # EXTRA_DEBIAN_PACKAGES adds Debian packages to install (test.sh uses it).
+# With DEBUG on, a test PKI and CSC signing server run beside it on 127.0.0.1:${PKI_PORT:-9780} and ${CSC_PORT:-9781}.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -60,36 +61,56 @@ mkdir -p var
 .venv/bin/python manage.py collectstatic --no-input -v0
 # A self-signed development seal, unless a real one is configured (SEAL_PKCS12).
 [ -n "${SEAL_PKCS12:-}" ] || .venv/bin/python manage.py make_dev_seal --if-missing
+debug=1
+case "$(printf '%s' "${DEBUG:-true}" | tr '[:upper:]' '[:lower:]')" in 0|false|no|off) debug=0 ;; esac
+pki_port=${PKI_PORT:-9780}
+csc_port=${CSC_PORT:-9781}
+# The test PKI for signing with certificates (keys under var/pki/, never committed) and its CSC signing
+# server sign for whoever asks: development only (test_pki refuses with DEBUG=false).
+[ "$debug" = 0 ] || .venv/bin/python manage.py test_pki --setup --base-url "http://127.0.0.1:$pki_port"
 # The demo's accounts share a published password: development only (seed_demo refuses with DEBUG=false).
-case "$(printf '%s' "${DEBUG:-true}" | tr '[:upper:]' '[:lower:]')" in
-  0|false|no|off) say "DEBUG is off: the demo is not loaded (seed_demo --force loads it with random passwords)" ;;
-  *) .venv/bin/python manage.py seed_demo ;;
-esac
+if [ "$debug" = 0 ]; then
+  say "DEBUG is off: the demo is not loaded (seed_demo --force loads it with random passwords)"
+else
+  .venv/bin/python manage.py seed_demo
+fi
 
 if [ "$serve" = 1 ]; then
   port=${PORT:-8000}
-  # The task consumer (signed PDFs, previews, e-mail, daily jobs) runs beside the development server.
-  # If either stops, the other is stopped too: a server without its consumer would leave PDFs pending
-  # and e-mails unsent without a word.
-  say "Serving on http://127.0.0.1:$port/ with the task consumer (Ctrl-C stops both)"
+  # The task consumer (signed PDFs, previews, e-mail, daily jobs) runs beside the development server,
+  # and with DEBUG on so does the test PKI with its CSC signing server.
+  # If one stops, the others are stopped too: a server without its consumer would leave PDFs pending
+  # and e-mails unsent without a word, and without the PKI signing with a certificate would fail.
+  say "Serving on http://127.0.0.1:$port/ with the task consumer (Ctrl-C stops all)"
   stop_tree() {  # a process and its children (runserver's reloader runs the server as a child)
     pkill -TERM -P "$1" 2>/dev/null || true
     kill -TERM "$1" 2>/dev/null || true
   }
+  pki=""
+  if [ "$debug" = 1 ]; then
+    say "Test PKI on http://127.0.0.1:$pki_port/, CSC signing server on http://127.0.0.1:$csc_port/csc/v1"
+    # pyHanko's CSC client wants the part of the URL before /csc/v1.
+    [ -n "${CSC_PROVIDERS:-}" ] || export CSC_PROVIDERS="{\"thu-nghiem\": {\"name\": \"Máy chủ ký số thử nghiệm (certomancer-csc-dummy)\", \"url\": \"http://127.0.0.1:$csc_port\"}}"
+    .venv/bin/python manage.py test_pki --serve --pki-port "$pki_port" --csc-port "$csc_port" & pki=$!
+  fi
   .venv/bin/python manage.py run_huey & consumer=$!
   .venv/bin/python manage.py runserver "127.0.0.1:$port" & server=$!
-  trap 'stop_tree "$server"; stop_tree "$consumer"; wait; exit 130' INT TERM
+  trap 'stop_tree "$server"; stop_tree "$consumer"; [ -z "$pki" ] || stop_tree "$pki"; wait; exit 130' INT TERM
   set +e
-  wait -n "$consumer" "$server"
+  wait -n "$consumer" "$server" $pki
   status=$?
   if ! kill -0 "$consumer" 2>/dev/null; then
     printf '\n!! The task consumer stopped (exit %s): no signed PDF or e-mail would be produced.\n' "$status" >&2
     printf '!! Stopping the server too; see the messages above, then run %s again.\n' "$0" >&2
+  elif [ -n "$pki" ] && ! kill -0 "$pki" 2>/dev/null; then
+    printf '\n!! The test PKI stopped (exit %s): signing with a certificate would fail.\n' "$status" >&2
+    printf '!! Stopping the server and the task consumer; see the messages above, then run %s again.\n' "$0" >&2
   else
     printf '\n!! The server stopped (exit %s); stopping the task consumer.\n' "$status" >&2
   fi
   stop_tree "$server"
   stop_tree "$consumer"
+  [ -z "$pki" ] || stop_tree "$pki"
   wait
   exit 1
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the whole test suite: on a throwaway PostgreSQL server (with a throwaway Redis for the task
-# queue's integration tests), then on SQLite
+# queue's integration tests), then on SQLite, both with one throwaway test PKI and CSC signing server
 # (without the tests that need PostgreSQL, a browser or the PDF readers), then
 # the linter and the import contracts. Exits non-zero if anything fails.
 set -uo pipefail
@@ -28,7 +28,13 @@ stop_redis() {
   for _ in $(seq 50); do [ -e "$redis_dir/redis.pid" ] || break; sleep 0.1; done
   rm -rf "$redis_dir"
 }
-trap 'stop_pg; stop_redis' EXIT
+pki_dir=$(mktemp -d)
+pki_pid=""
+stop_pki() {
+  [ -n "$pki_pid" ] && kill "$pki_pid" 2>/dev/null && wait "$pki_pid" 2>/dev/null
+  rm -rf "$pki_dir"
+}
+trap 'stop_pg; stop_redis; stop_pki' EXIT
 pg_port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "${as_pg[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >/dev/null || exit 1
 "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
@@ -59,6 +65,23 @@ for _ in $(seq 100); do
 done
 REDISCLI_AUTH=$redis_password redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null | grep -q PONG || {
   cat "$redis_dir/server.log"; echo "Redis did not start." >&2; exit 1; }
+
+# The test PKI and its CSC signing server (manage.py test_pki), started once for both runs: loopback
+# only, random ports, its configuration in a temporary folder, the keys of var/pki/keys (generated
+# there the first time); stopped on exit whatever happens. The tests find it through TEST_PKI_*.
+pki_port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+csc_port=$(.venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+.venv/bin/python manage.py test_pki --serve --force --dir "$pki_dir" --keys-from var/pki/keys \
+  --pki-port "$pki_port" --csc-port "$csc_port" >"$pki_dir/server.log" 2>&1 &
+pki_pid=$!
+pki_up() { (exec 3<>"/dev/tcp/127.0.0.1/$pki_port" && exec 4<>"/dev/tcp/127.0.0.1/$csc_port") 2>/dev/null; }
+for _ in $(seq 300); do
+  pki_up && break
+  kill -0 "$pki_pid" 2>/dev/null || break
+  sleep 0.1
+done
+pki_up || { cat "$pki_dir/server.log"; echo "The test PKI did not start." >&2; exit 1; }
+export TEST_PKI_DIR="$pki_dir" TEST_PKI_URL="http://127.0.0.1:$pki_port" TEST_CSC_URL="http://127.0.0.1:$csc_port"
 
 # The two runs are independent (their own databases, their own temporary files): run them side by
 # side on the machine's cores, then show each one's output in turn. The fault scenarios start their

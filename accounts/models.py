@@ -40,6 +40,12 @@ class User(AbstractUser):
         help_text=_("The unit's head, or a deputy authorised to sign for the unit."),
     )
 
+    is_clerk = models.BooleanField(
+        _("clerk (văn thư)"),
+        default=False,
+        help_text=_("Adds the agency's digital signature (the electronic seal) after the unit's head signs."),
+    )
+
     class Capacity(models.TextChoices):
         HEAD = "head", _("Head (signs in own name)")
         DEPUTY = "deputy", _("Deputy signing for the head (KT.)")
@@ -88,3 +94,21 @@ class User(AbstractUser):
         if self.signing_capacity == self.Capacity.ACTING:
             return f"Q. {head}", ""
         return head, ""
+
+
+class RemoteSigningAccount(models.Model):
+    """A person's remote-signing account (Tài khoản ký số từ xa): which CSC provider holds their
+    certificate, and the credential's identifier there. Linked once; the provider's own client
+    credentials are the province's configuration (settings), never stored here."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="remote_signing")
+    provider = models.CharField(_("provider"), max_length=40)
+    credential_id = models.CharField(_("credential"), max_length=255)
+    linked_at = models.DateTimeField(_("linked at"))
+
+    class Meta:
+        verbose_name = _("remote-signing account")
+        verbose_name_plural = _("remote-signing accounts")
+
+    def __str__(self):
+        return f"{self.user} – {self.provider}"

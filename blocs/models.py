@@ -89,6 +89,20 @@ class Province(DatedNamesMixin, models.Model):
         related_name="predecessors",
     )
     merged_on = models.DateField(_("merged on"), null=True, blank=True)
+    # Ký số: the roots a head's or an agency's certificate must chain to (PEM, public data), and
+    # whether each unit's clerk adds the agency's signature after its head (the province's rule).
+    trust_list = models.TextField(
+        _("trust list"),
+        blank=True,
+        help_text=_(
+            "The root certificates (PEM) that signing certificates must chain to, e.g. Ban Cơ yếu Chính phủ's."
+        ),
+    )
+    requires_agency_seal = models.BooleanField(
+        _("agency seals required"),
+        default=False,
+        help_text=_("After a unit's head signs, the unit's clerk adds the agency's digital signature."),
+    )
 
     class Meta:
         verbose_name = _("province")
@@ -381,6 +395,7 @@ class Event(core_models.Event):
     class Kind(models.TextChoices):
         PROVINCE_CREATED = "province_created", _("Province created")
         PROVINCE_MERGED = "province_merged", _("Province merged")
+        PROVINCE_SIGNING_SET = "province_signing_set", _("Digital signing rules set")
         UNIT_CREATED = "unit_created", _("Unit created")
         UNIT_UPDATED = "unit_updated", _("Unit updated")
         UNIT_RENAMED = "unit_renamed", _("Unit renamed")

@@ -24,6 +24,7 @@ FONT_FACES = {
 }
 
 
+PDF_VARIANT = "pdf/a-3b"
 STATIC = Path(__file__).resolve().parent.parent / "static" / "css"
 
 
@@ -50,6 +51,22 @@ def png_data_uri(field) -> str:
         return "data:image/png;base64," + base64.b64encode(handle.read()).decode()
 
 
+def layout(html: str, stylesheets: tuple[str, ...] = ()):
+    """Return *html* laid out by WeasyPrint with the official layout (``document.css``, ``pdf.css``),
+    the embedded fonts and *stylesheets* (further files in ``static/css``), loaded after them."""
+    sheets = [CSS(filename=str(STATIC / sheet)) for sheet in ("document.css", "pdf.css", *stylesheets)]
+    sheets.append(CSS(string=font_faces()))
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).render(stylesheets=sheets, pdf_variant=PDF_VARIANT)
+
+
+def write(document, attachment: str, *, name: str, description: str) -> bytes:
+    """Write a laid-out *document* as PDF/A-3 with *attachment* embedded as the JSON file *name*."""
+    return document.write_pdf(
+        pdf_variant=PDF_VARIANT,
+        attachments=[Attachment(string=attachment, name=name, description=description, relationship="Data")],
+    )
+
+
 def html_to_pdf(
     html: str,
     attachment: str,
@@ -58,18 +75,8 @@ def html_to_pdf(
     description: str,
     stylesheets: tuple[str, ...] = (),
 ) -> bytes:
-    """Render *html* as PDF/A-3 with *attachment* embedded as the JSON file *name*. Pure: no database.
-
-    Every document gets the official layout (``document.css``, ``pdf.css``) and the embedded
-    fonts; *stylesheets* names further files in ``static/css``, loaded after them.
-    """
-    sheets = [CSS(filename=str(STATIC / sheet)) for sheet in ("document.css", "pdf.css", *stylesheets)]
-    sheets.append(CSS(string=font_faces()))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=sheets,
-        pdf_variant="pdf/a-3b",
-        attachments=[Attachment(string=attachment, name=name, description=description, relationship="Data")],
-    )
+    """Render *html* as PDF/A-3 with *attachment* embedded as the JSON file *name*. Pure: no database."""
+    return write(layout(html, stylesheets), attachment, name=name, description=description)
 
 
 def load_sealer():
@@ -159,7 +166,7 @@ def _signature_verdict(embedded, context, roots_configured: bool) -> dict:
     return verdict
 
 
-def inspect_pdf(data: bytes) -> dict:
+def inspect_pdf(data: bytes, extra_roots: list = ()) -> dict:
     """Return every signature of *data*, oldest first, each with its own verdict.
 
     A verdict says whose certificate signed (``signer``, ``common_name``, ``issuer``, validity),
@@ -169,7 +176,8 @@ def inspect_pdf(data: bytes) -> dict:
     ``annotations``/``other``), where its revision ends (``revision_end``, a byte offset) and its
     trust: ``trusted`` (chains to a configured root), ``untrusted`` (roots are configured and it does
     not chain to one) or ``no_roots`` (none configured: not checked). Never the operating system's
-    roots. At most ``MAX_SIGNATURES`` are inspected (``more_signatures`` tells).
+    roots. *extra_roots* adds a province's trust list to the configured roots. At most
+    ``MAX_SIGNATURES`` are inspected (``more_signatures`` tells).
     """
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko_certvalidator import ValidationContext
@@ -180,7 +188,7 @@ def inspect_pdf(data: bytes) -> dict:
         embedded = list(reader.embedded_signatures)
     except Exception:  # an unreadable upload is simply not a signed document
         return report
-    roots = trust_roots()
+    roots = trust_roots() + list(extra_roots)
     report |= {"readable": True, "roots_configured": bool(roots), "more_signatures": len(embedded) > MAX_SIGNATURES}
     for signature in embedded[:MAX_SIGNATURES]:
         # A fresh context for each: what one path validation caches must not decide the next.

@@ -6,6 +6,7 @@ off) refuses to start without a real SECRET_KEY.
 """
 
 import ipaddress
+import json
 import os
 from pathlib import Path
 
@@ -293,6 +294,15 @@ SEAL_PKCS12 = Path(os.environ.get("SEAL_PKCS12", BASE_DIR / "var" / "seal" / "de
 SEAL_PASSPHRASE = os.environ.get("SEAL_PASSPHRASE", "development-only")
 # PEM files of the roots a seal or a head's digital signature is trusted against.
 SEAL_TRUST_ROOTS = env_list("SEAL_TRUST_ROOTS", str(BASE_DIR / "var" / "seal" / "dev-root.pem"))
+# Ký số. The province's remote-signing (CSC API) providers, as JSON: {"code": {"name": "…", "url":
+# "https://… (the part before /csc/v1)", "api": "v1", "client_id": "…", "client_secret": "…",
+# "authorization": "implicit" | "otp" | "push"}}. Client credentials come from the environment (or a
+# secrets file the service manager reads into it), never from the database.
+CSC_PROVIDERS = json.loads(os.environ.get("CSC_PROVIDERS") or "{}")
+# How long a signing turn is held before it passes to the next in line (seconds).
+SIGNING_TURN_SECONDS = int(os.environ.get("SIGNING_TURN_SECONDS", "300"))
+# A remote signature (authorisation, confirmation on the phone, signing) gives up after this long.
+REMOTE_SIGNING_TIMEOUT = int(os.environ.get("REMOTE_SIGNING_TIMEOUT", "120"))
 # Rendering and sealing the signed PDF stops after this long; the PDF then stays pending for a retry.
 PDF_TIME_LIMIT = float(os.environ.get("PDF_TIME_LIMIT", "20"))
 

@@ -69,3 +69,20 @@ def get_signature_for_dispute(user, pk: int) -> Signature:
     if not _unit_people(user, signature):
         raise PermissionDenied(_("Only the people of the unit can dispute its signature."))
     return signature
+
+
+def get_pledge_for_digital_signing(user, pk: int, *, queryset=None) -> tuple[Pledge, RequiredSigner | None]:
+    """Return the pledge and the user's required-signer row for ký số: its unit's head (with signing
+    right) or its clerk (văn thư). 404 if unseen; 403 for anyone else who may see it."""
+    pledge = get_pledge_for_user(user, pk, queryset=queryset)
+    if not (user.is_active and user.unit_id and (user.can_sign or user.is_clerk)):
+        raise PermissionDenied(_("Only the head of a member unit (with signing right) or its clerk signs the pledge."))
+    signer = next((s for s in pledge.required_signers.all() if s.unit_id == user.unit_id), None)
+    if signer is None:
+        raise PermissionDenied(_("Your unit is not among the signers of this pledge."))
+    return pledge, signer
+
+
+def may_link_remote_signing(user) -> bool:
+    """Whether *user* may link a remote-signing account: a unit's head with signing right, or its clerk."""
+    return bool(user.is_authenticated and user.is_active and user.unit_id and (user.can_sign or user.is_clerk))

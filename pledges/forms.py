@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core import images
 from core.forms import NFCMixin, PdfUploadField, date_field
 from pledges import limits
-from pledges.models import Comment, PledgeItem, Signature
+from pledges.models import Comment, Pledge, PledgeItem, Signature
 
 
 def one_line(value: str) -> None:
@@ -80,6 +80,15 @@ class ItemForm(NFCMixin, forms.Form):
 
 class OpenForm(forms.Form):
     deadline = date_field(_("Signing deadline"))
+    signing_mode = forms.ChoiceField(
+        label=_("How the heads sign"),
+        choices=Pledge.SigningMode.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Digital signatures make the signed PDF an electronic original (each head's own certificate);"
+            " signature images make an electronic record under the application's seal."
+        ),
+    )
     content_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
@@ -196,16 +205,51 @@ class VerifyCodeForm(forms.Form):
 
 
 MAX_PDF_BYTES = 30 * 1024 * 1024
+# A signed revision of the 30-member original is a few MB; the services refuse beyond 20 MB.
+MAX_SIGNED_PDF_BYTES = 20 * 1024 * 1024
 
 
 class VerifyUploadForm(forms.Form):
     document = PdfUploadField(label=_("PDF file to check"), max_bytes=MAX_PDF_BYTES)
 
 
-class DigitalSignatureForm(forms.Form):
+class RevisionUploadForm(forms.Form):
     signed_pdf = PdfUploadField(
-        label=_("The pledge's PDF, signed with your digital certificate"), max_bytes=MAX_PDF_BYTES
+        label=_("The current revision, signed with your digital certificate"), max_bytes=MAX_SIGNED_PDF_BYTES
     )
+
+
+class TurnForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("How you sign"),
+        choices=[
+            ("csc", _("Remote signing on my phone (CSC)")),
+            ("upload", _("USB token or a signing tool: download, sign, upload")),
+            ("plugin", _("The signing plugin on this computer")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+
+class OtpForm(forms.Form):
+    otp = forms.CharField(label=_("One-time password"), max_length=32, strip=True)
+
+
+class RemoteAccountForm(NFCMixin, forms.Form):
+    provider = forms.ChoiceField(label=_("Provider"), choices=())
+    credential_id = forms.CharField(
+        label=_("Credential"),
+        max_length=255,
+        help_text=_("The identifier of your certificate at the provider (credential ID)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [
+            (code, provider.get("name", code)) for code, provider in settings.CSC_PROVIDERS.items()
+        ]
 
 
 class CommentForm(NFCMixin, forms.Form):

@@ -20,6 +20,7 @@ class PledgeQuerySet(models.QuerySet):
             models.Prefetch(
                 "signatures", queryset=Signature.objects.select_related("signer", "recorded_by", "disputed_by")
             ),
+            models.Prefetch("revisions", queryset=Revision.objects.order_by("number")),
         )
 
 
@@ -69,6 +70,18 @@ class Pledge(models.Model):
     # The frozen document as a PDF, rendered once after opening, for heads who sign with a digital certificate.
     frozen_pdf = models.FileField(storage=private_storage, upload_to="frozen-pdfs/", blank=True)
 
+    class SigningMode(models.TextChoices):
+        DIGITAL = "digital", _("Digital signatures — the electronic original")
+        IMAGE = "image", _("Signature images — an electronic record")
+
+    # Chosen when the pledge opens. Digital: one PDF every head signs in turn with their own
+    # certificate (``Revision``); image: today's images under the application's seal.
+    signing_mode = models.CharField(
+        _("signing mode"), max_length=10, choices=SigningMode.choices, default=SigningMode.IMAGE
+    )
+    # Frozen from the province's rule when the pledge opens (digital mode only).
+    seals_required = models.BooleanField(_("agency seals required"), default=False)
+
     objects = PledgeQuerySet.as_manager()
 
     class Meta:
@@ -84,6 +97,10 @@ class Pledge(models.Model):
 
     def get_absolute_url(self):
         return reverse("pledges:detail", args=[self.pk])
+
+    @property
+    def is_digital(self) -> bool:
+        return self.signing_mode == self.SigningMode.DIGITAL
 
     @property
     def is_frozen(self) -> bool:
@@ -174,6 +191,10 @@ class Signature(AppendOnly):
     scan = models.FileField(storage=private_storage, upload_to="paper-scans/", blank=True)
     # A digital signature: the signed PDF as uploaded and what its certificate says.
     signed_file = models.FileField(storage=private_storage, upload_to="digitally-signed/", blank=True)
+    # In digital mode: the revision of the one document this signature made.
+    revision = models.ForeignKey(
+        "Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("revision")
+    )
     certificate_subject = models.CharField(_("certificate subject"), max_length=500, blank=True)
     certificate_issuer = models.CharField(_("certificate issuer"), max_length=500, blank=True)
     certificate_valid_from = models.DateTimeField(_("certificate valid from"), null=True, blank=True)
@@ -222,6 +243,121 @@ class Signature(AppendOnly):
         return self.kind == self.Kind.PAPER
 
 
+class Revision(AppendOnly):
+    """One revision of a digitally signed pledge: revision 0 is the frozen document with its empty
+    signature fields; every later one adds one signature (a head's, or an agency's seal) as an
+    incremental update of the one before. The file is kept as written, with its SHA-256."""
+
+    class Kind(models.TextChoices):
+        FROZEN = "frozen", _("Frozen document")
+        HEAD = "head", _("Head's signature")
+        SEAL = "seal", _("Agency's seal")
+
+    class Method(models.TextChoices):
+        CSC = "csc", _("Remote signing (CSC)")
+        UPLOAD = "upload", _("Signing tool or USB token (upload)")
+        PLUGIN = "plugin", _("Signing plugin")
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveSmallIntegerField(_("revision"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices, blank=True)
+    field_name = models.CharField(_("signature field"), max_length=40, blank=True)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit_name = models.CharField(_("unit name"), max_length=255, blank=True)
+    signer_name = models.CharField(_("signer's full name"), max_length=150, blank=True)
+    file = models.FileField(storage=private_storage, upload_to="pledge-revisions/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    certificate_subject = models.CharField(_("certificate subject"), max_length=500, blank=True)
+    certificate_issuer = models.CharField(_("certificate issuer"), max_length=500, blank=True)
+    certificate_serial = models.CharField(_("certificate serial number"), max_length=64, blank=True)
+    certificate_fingerprint = models.CharField(_("certificate SHA-256"), max_length=64, blank=True)
+    certificate_valid_from = models.DateTimeField(_("certificate valid from"), null=True, blank=True)
+    certificate_valid_until = models.DateTimeField(_("certificate valid until"), null=True, blank=True)
+    certificate_root = models.CharField(_("trusted root"), max_length=255, blank=True)
+    revocation_source = models.CharField(_("revocation checked by"), max_length=10, blank=True)
+    # The signer used another certificate before: accepted (it passed every rule) and shown to the board.
+    certificate_changed = models.BooleanField(_("another certificate than before"), default=False)
+    created_at = models.DateTimeField(_("time"))
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=400, blank=True)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["pledge", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "number"], name="one_revision_per_number"),
+            models.UniqueConstraint(
+                fields=["pledge", "field_name"], condition=~Q(field_name=""), name="one_revision_per_field"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pledge_id} r{self.number} {self.get_kind_display()}"
+
+
+class SigningTurn(models.Model):
+    """A person's place in the line to add the next revision of a digitally signed pledge.
+
+    Requests are served by ``place``; the one granted holds the turn until it signs, fails, gives
+    it up or expires. One turn at a time per pledge (a constraint): a signature is only ever built
+    on the latest revision. A holder whose turn expires keeps their place just after the next one.
+    """
+
+    class Role(models.TextChoices):
+        HEAD = "head", _("Head's signature")
+        SEAL = "seal", _("Agency's seal")
+
+    class Outcome(models.TextChoices):
+        SIGNED = "signed", _("Signed")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Given up")
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="turns")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    method = models.CharField(max_length=10, choices=Revision.Method.choices)
+    place = models.FloatField()
+    requested_at = models.DateTimeField()
+    granted_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    base_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    # The signing plugin's one-time download and upload addresses (a random token, used once each).
+    ticket = models.CharField(max_length=64, blank=True, db_index=True)
+    ticket_downloaded = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("signing turn")
+        verbose_name_plural = _("signing turns")
+        ordering = ["pledge", "place"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pledge"],
+                condition=Q(granted_at__isnull=False, finished_at__isnull=True),
+                name="one_turn_at_a_time",
+            ),
+            models.UniqueConstraint(
+                fields=["pledge", "user", "role"], condition=Q(finished_at__isnull=True), name="one_place_per_person"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pledge_id}: {self.user} ({self.role})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.finished_at is None
+
+
 class PledgeEvent(Event):
     class Kind(models.TextChoices):
         CREATED = "created", _("Created")
@@ -239,6 +375,9 @@ class PledgeEvent(Event):
         COMMENT_ANSWERED = "comment_answered", _("Comment answered")
         DISPUTED = "disputed", _("Paper signature disputed by the unit")
         RECORDED_BY_ONE = "recorded_by_one", _("One person recorded or excused more than half of the signers")
+        SEALED = "sealed", _("Agency seal added")
+        TURN_EXPIRED = "turn_expired", _("Signing turn expired")
+        SIGNING_FAILED = "signing_failed", _("Remote signing failed")
 
     pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

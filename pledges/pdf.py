@@ -17,6 +17,8 @@ from pledges.models import Pledge, PledgeEvent
 
 AUDIT_ATTACHMENT = {"name": "nhat-ky-ky-ket.json", "description": "Nhật ký ký kết (audit trail)"}
 SEAL_REASON = "Chứng thực giao ước thi đua đã ký"
+# The reason a ký số signature gives, by role: the head's, and the agency's seal (văn thư).
+SIGNING_REASONS = {"head": "Ký giao ước thi đua", "seal": "Đóng dấu cơ quan (chữ ký số của cơ quan)"}
 
 
 def html_to_pdf(html: str, attachment: str) -> bytes:
@@ -88,11 +90,20 @@ def audit_trail(pledge: Pledge, events: list[PledgeEvent]) -> list[dict]:
     return trail
 
 
-def render_html(pledge: Pledge, *, preview: bool, certificate: bool = True, signatures: bool = True) -> str:
+def render_html(
+    pledge: Pledge,
+    *,
+    preview: bool,
+    certificate: bool = True,
+    signatures: bool = True,
+    document: bool = True,
+    original: bool = False,
+) -> str:
     """Return the HTML of the PDF: the document template of the preview, the certificate, the footer.
 
     *preview* adds the "BẢN DỰ THẢO" watermark; *certificate* the completion certificate page;
-    without *signatures* the grid shows the frozen document as every signer received it.
+    without *signatures* the grid shows the frozen document as every signer received it; without
+    *document* only the certificate; *original* gives each block its empty signature field (ký số).
     """
     every = list(pledge.signatures.all()) if signatures else []
     by_unit = {s.unit_id: s for s in every if s.counts}
@@ -117,6 +128,9 @@ def render_html(pledge: Pledge, *, preview: bool, certificate: bool = True, sign
             "rows": rows,
             "signature_images": True,
             "preview": preview,
+            "document": document,
+            "original": original,
+            "revisions": list(pledge.revisions.order_by("number")) if pledge.is_digital and certificate else [],
             "certificate": certificate,
             "trail": trail,
             "code": code,
@@ -155,6 +169,42 @@ def render_frozen_html(pledge: Pledge) -> tuple[str, str]:
 def render_frozen_pdf(pledge: Pledge) -> bytes:
     """Render the frozen document alone (no signatures, no certificate): what a digital signature signs."""
     return html_to_pdf(*render_frozen_html(pledge))
+
+
+def field_name(order: int, seal: bool = False) -> str:
+    """Return the name of a member's signature field (its head's, or its agency's seal) in the original."""
+    return f"{'DauCoQuan' if seal else 'KySo'}-{order:02d}"
+
+
+def render_original(pledge: Pledge) -> bytes:
+    """Render revision 0 of a digitally signed pledge: the frozen document (PDF/A-3, audit trail
+    attached) with an empty signature field in each member's block, and one for its agency's seal
+    where the province asks for seals."""
+    from core import signing
+
+    fields = {}
+    for signer in pledge.required_signers.all():
+        if not signer.excused_at:
+            fields[f"ky-so-{signer.order}"] = field_name(signer.order)
+            if pledge.seals_required:
+                fields[f"dau-{signer.order}"] = field_name(signer.order, seal=True)
+    html = render_html(pledge, preview=False, certificate=False, signatures=False, original=True)
+    return signing.html_to_pdf_with_fields(html, audit_json(pledge), fields=fields, **AUDIT_ATTACHMENT)
+
+
+def render_certificate(pledge: Pledge) -> bytes:
+    """Render the completion certificate and audit trail of a digitally signed pledge: a separate
+    PDF/A (the application seals it), never appended to the signed original."""
+    return html_to_pdf(render_html(pledge, preview=False, document=False), audit_json(pledge))
+
+
+def original_filename(pledge: Pledge) -> str:
+    """Return the download name of the signed original (ký số)."""
+    return "BAN-GOC-KY-SO-" + filename(pledge)
+
+
+def certificate_filename(pledge: Pledge) -> str:
+    return "CHUNG-NHAN-HOAN-TAT-" + filename(pledge)
 
 
 def filename(pledge: Pledge) -> str:

@@ -8,33 +8,65 @@ from core import pdf as pdf_engine
 from pledges.models import Pledge, RequiredSigner, Signature
 
 
+def trust_roots(province) -> list:
+    """Return the root certificates of *province*'s trust list (none if it has none or it is unreadable)."""
+    from core import signing
+
+    if not (province.trust_list or "").strip():
+        return []
+    try:
+        return signing.load_pem_certificates(province.trust_list.encode())
+    except ValueError:
+        return []
+
+
 def pdf_verdict(data: bytes) -> dict:
     """Return what *data* is against the registered PDFs: the verdict of ``/verify/`` and ``verify_pdf``.
 
-    ``registered`` is the pledge whose registered signed PDF is the whole file (``exact``) or the
-    file's beginning, followed by changes (``changed_after``: ``appended`` bytes, of which
-    ``later_revisions`` incremental updates and ``later_signatures`` further signatures). Every
-    signature in the file has its own verdict (``signatures``, ``core.pdf.inspect_pdf``). ``ok`` is
-    true only for a registered PDF exactly as registered, each signature intact and the last one
+    Registered are a completed pledge's signed PDF (image mode; in ký số mode its completion
+    certificate) and every revision of a digitally signed original. ``registered`` is the pledge
+    whose registered file is the whole of *data* (``exact``) or its beginning, followed by changes
+    (``changed_after``: ``appended`` bytes, of which ``later_revisions`` incremental updates and
+    ``later_signatures`` further signatures). ``revision`` is the matched revision of a ký số
+    original, ``revision_latest`` whether no signature was added to the original after it. Every
+    signature in the file has its own verdict (``signatures``, ``core.pdf.inspect_pdf``, trusted
+    against the configured roots and the pledge's province's trust list); a ký số signature also
+    carries ``revision``: what was checked when it was signed (root, revocation). ``ok`` is true
+    only for a registered file exactly as registered, each signature intact and the last one
     covering the whole file.
     """
+    from pledges.models import Revision
+
     digest = pdf_engine.sha256(data)
     ends = pdf_engine.revision_ends(data)
+    wanted = [digest, *ends]
     candidates = {
-        pledge.pdf_sha256: pledge
-        for pledge in Pledge.objects.filter(pdf_sha256__in=[digest, *ends]).select_related("term__bloc")
+        pledge.pdf_sha256: (pledge, None)
+        for pledge in Pledge.objects.filter(pdf_sha256__in=wanted).select_related("term__bloc__province")
     }
+    for revision in Revision.objects.filter(sha256__in=wanted).select_related("pledge__term__bloc__province"):
+        candidates[revision.sha256] = (revision.pledge, revision)
     exact = candidates.get(digest)
-    prefixes = [(ends[sha], pledge) for sha, pledge in candidates.items() if sha != digest]
-    registered = exact or (max(prefixes, key=lambda found: found[0])[1] if prefixes else None)
-    registered_end = len(data) if exact else (ends[registered.pdf_sha256] if registered else 0)
-    report = pdf_engine.inspect_pdf(data)
+    prefixes = [(ends[sha], found) for sha, found in candidates.items() if sha != digest]
+    registered, revision = exact or (max(prefixes, key=lambda item: item[0])[1] if prefixes else (None, None))
+    registered_end = (
+        len(data) if exact else (ends[revision.sha256 if revision else registered.pdf_sha256] if registered else 0)
+    )
+    extra_roots = trust_roots(registered.term.bloc.province) if registered is not None else []
+    report = pdf_engine.inspect_pdf(data, extra_roots=extra_roots)
     signatures = report["signatures"]
+    if registered is not None and registered.is_digital:
+        by_end = {r.size: r for r in registered.revisions.exclude(number=0)}
+        for signature in signatures:
+            signature["revision"] = by_end.get(signature["revision_end"])
     later = [s for s in signatures if s["revision_end"] > registered_end] if registered else []
     last = signatures[-1] if signatures else None
+    latest = registered.revisions.order_by("-number").first() if revision is not None else None
     return {
         "sha256": digest,
         "registered": registered,
+        "revision": revision,
+        "revision_latest": revision is not None and latest is not None and latest.pk == revision.pk,
         "exact": exact is not None,
         "changed_after": registered is not None and exact is None,
         "appended": len(data) - registered_end if registered else 0,
@@ -58,6 +90,15 @@ def waiting_signers(pledge: Pledge) -> QuerySet[RequiredSigner]:
     return pledge.required_signers.filter(excused_at__isnull=True).exclude(
         unit_id__in=pledge.signatures.filter(disputed_at__isnull=True).values("unit_id")
     )
+
+
+def waiting_seals(pledge: Pledge) -> QuerySet[RequiredSigner]:
+    """Return the required signers of a digitally signed *pledge*, not excused, whose agency's seal
+    is not in yet (where the province requires seals)."""
+    from pledges.models import Revision
+
+    sealed = Revision.objects.filter(pledge=pledge, kind=Revision.Kind.SEAL).values("unit_id")
+    return pledge.required_signers.filter(excused_at__isnull=True).exclude(unit_id__in=sealed)
 
 
 def one_hand_counts(signers: list[RequiredSigner], signatures: list[Signature]) -> Counter:

@@ -63,3 +63,25 @@ def retry_pending_pdfs() -> int:
     for pk in ids:
         enqueue_after_commit(produce_pdf, pk)
     return len(ids)
+
+
+@task(retries=2, retry_delay=10, retry_backoff=3, timeout=settings.PDF_TIME_LIMIT * 3)
+def prepare_original(pledge_id: int) -> str:
+    """Render and store revision 0 of a digitally signed pledge (the frozen document with its empty
+    signature fields), once; retried after 10 and 30 seconds."""
+    from pledges.services import digital
+
+    revision = digital.original_prepare(pledge_id)
+    return "ready" if revision is not None else "gone"
+
+
+@task(retries=0, timeout=settings.REMOTE_SIGNING_TIMEOUT * 2)
+def sign_remote(turn_id: int, otp: str = "") -> str:
+    """Make the turn holder's remote signature over the CSC API and store its revision.
+
+    Never retried: a failure ends the turn with its reason, and the signer takes their place again
+    (a retry could ask their phone to confirm twice).
+    """
+    from pledges.services import digital
+
+    return digital.remote_sign(turn_id, otp)

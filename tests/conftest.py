@@ -16,6 +16,8 @@ from django.db import connection
 
 from accounts.models import User
 from blocs import services
+from tests.kyso import kyso, kyso_settings  # noqa: F401  (fixtures)
+from tests.pki import test_pki  # noqa: F401  (fixture)
 
 
 def pytest_sessionfinish(session):

@@ -35,6 +35,7 @@ from pledges.services.drafting import (
 from pledges.services.lifecycle import (
     after_completion,
     after_opening,
+    default_signing_mode,
     frozen_preview,
     new_verification_code,
     pledge_cancel,
@@ -46,7 +47,7 @@ from pledges.services.lifecycle import (
     warn_if_one_hand,
 )
 from pledges.services.reminders import pledge_remind, reminders_send_due
-from pledges.services.signing import digital_signature_add, paper_signature_add, signature_add, signature_dispute
+from pledges.services.signing import paper_signature_add, signature_add, signature_dispute
 
 __all__ = [
     "DocumentNotReady",
@@ -55,11 +56,11 @@ __all__ = [
     "PledgeError",
     "after_completion",
     "after_opening",
+    "default_signing_mode",
     "comment_add",
     "comment_answer",
     "comments_are_open",
     "comments_open",
-    "digital_signature_add",
     "frozen_preview",
     "pledge_pdf_queue",
     "previews_queue",

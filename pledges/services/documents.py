@@ -67,7 +67,10 @@ def pledge_pdf_produce(pledge_id: int, *, time_limit: float | None = None) -> Pl
     if pledge.status != Status.COMPLETED or pledge.pdf_status == Pledge.PdfStatus.READY:
         return pledge
     Pledge.objects.filter(pk=pledge.pk, pdf_status=Pledge.PdfStatus.NONE).update(pdf_status=Pledge.PdfStatus.PENDING)
-    html, attachment = pdf.render_html(pledge, preview=False), pdf.audit_json(pledge)
+    # Ký số: the signed original is the last revision; this PDF is its completion certificate and
+    # audit trail alone (a separate document, never appended to the original).
+    html = pdf.render_html(pledge, preview=False, document=not pledge.is_digital)
+    attachment = pdf.audit_json(pledge)
     limit = settings.PDF_TIME_LIMIT if time_limit is None else time_limit
     try:
         data = run_with_time_limit(lambda: pdf.seal_pdf(pdf.html_to_pdf(html, attachment)), limit)

@@ -12,7 +12,7 @@ from core import clock
 from core.text import nfc
 from pledges.content import HASH_VERSION, content_hash
 from pledges.models import Pledge, PledgeEvent, RequiredSigner
-from pledges.selectors import one_hand_counts, waiting_signers
+from pledges.selectors import one_hand_counts, trust_roots, waiting_seals, waiting_signers
 from pledges.services import documents
 from pledges.services._common import (
     PledgeError,
@@ -58,12 +58,28 @@ def frozen_preview(pledge: Pledge) -> tuple[Pledge, list[RequiredSigner], str]:
     return pledge, signers, content_hash(pledge, items, signers)
 
 
-def pledge_open(*, actor, pledge: Pledge, deadline: datetime.date, expected_hash: str | None = None) -> Pledge:
+def default_signing_mode(pledge: Pledge) -> str:
+    """Ký số wherever the pledge's province has a trust list; signature images elsewhere."""
+    province = pledge.term.bloc.province
+    return Pledge.SigningMode.DIGITAL if trust_roots(province) else Pledge.SigningMode.IMAGE
+
+
+def pledge_open(
+    *,
+    actor,
+    pledge: Pledge,
+    deadline: datetime.date,
+    expected_hash: str | None = None,
+    signing_mode: str | None = None,
+) -> Pledge:
     """Freeze the content, fix the required signers and open the pledge for signing.
 
     *expected_hash* is the hash the officer confirmed; if the draft changed since,
-    opening is refused so that nobody freezes what they did not see.
+    opening is refused so that nobody freezes what they did not see. *signing_mode* is
+    ``default_signing_mode`` unless chosen; ký số needs the province's trust list, and freezes
+    the province's rule on agency seals.
     """
+
     today = timezone.localdate(clock.now())
     if deadline < today:
         raise PledgeError(_("The signing deadline cannot be in the past."), field="deadline")
@@ -79,12 +95,35 @@ def pledge_open(*, actor, pledge: Pledge, deadline: datetime.date, expected_hash
             raise PledgeError(_("The year has no members to sign."))
         if expected_hash is not None and expected_hash != digest:
             raise PledgeError(_("The draft changed after you reviewed it: review it again before opening."))
+        mode = signing_mode or default_signing_mode(pledge)
+        if mode not in Pledge.SigningMode.values:
+            raise PledgeError(_("Choose how the pledge is signed."), field="signing_mode")
+        province = pledge.term.bloc.province
+        if mode == Pledge.SigningMode.DIGITAL and not trust_roots(province):
+            raise PledgeError(
+                _(
+                    "%(province)s has no trust list yet: the board adds the root certificates of its"
+                    " official-duty certificates before a pledge can be signed with digital signatures."
+                )
+                % {"province": province.name},
+                field="signing_mode",
+            )
+        pledge.signing_mode = mode
+        pledge.seals_required = mode == Pledge.SigningMode.DIGITAL and province.requires_agency_seal
         RequiredSigner.objects.bulk_create(signers)
         pledge.verification_code = new_verification_code()
         pledge.content_hash, pledge.hash_version = digest, HASH_VERSION
         pledge.status, pledge.opened_at, pledge.signing_deadline = Status.OPEN, clock.now(), deadline
         pledge.save()
-        _event(pledge, PledgeEvent.Kind.OPENED, actor=actor, content_hash=digest, deadline=deadline.isoformat())
+        _event(
+            pledge,
+            PledgeEvent.Kind.OPENED,
+            actor=actor,
+            content_hash=digest,
+            deadline=deadline.isoformat(),
+            signing_mode=mode,
+            seals_required=pledge.seals_required,
+        )
         pledge_id = pledge.pk
         transaction.on_commit(lambda: after_opening(pledge_id))
     return pledge
@@ -92,9 +131,13 @@ def pledge_open(*, actor, pledge: Pledge, deadline: datetime.date, expected_hash
 
 def after_opening(pledge_id: int) -> None:
     """Queue the rendering of the frozen PDF and its page images, after commit (a task renders them)."""
+    from core.queue import enqueue_after_commit
+
     pledge = Pledge.objects.filter(pk=pledge_id).first()
     if pledge is not None:
         previews_queue(pledge, pledge.content_hash)
+        if pledge.is_digital:
+            enqueue_after_commit("pledges.tasks.prepare_original", pledge.pk)
 
 
 def new_verification_code() -> str:
@@ -221,8 +264,11 @@ def previews_render(pledge_id: int, digest: str) -> str:
 
 
 def complete_if_done(pledge: Pledge, *, actor) -> bool:
-    """Complete *pledge* if every required unit has signed or is excused, exactly once."""
+    """Complete *pledge* if every required unit has signed or is excused (and, where agency seals
+    are required, sealed), exactly once."""
     if waiting_signers(pledge).exists():
+        return False
+    if pledge.is_digital and pledge.seals_required and waiting_seals(pledge).exists():
         return False
     # A conditional update: of two transactions that both get here, one moves the row.
     now = clock.now()

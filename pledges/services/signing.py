@@ -1,4 +1,4 @@
-"""Signatures: drawn, typed or saved on the page, on paper with a scan, or with a digital certificate."""
+"""Signatures in image mode: drawn, typed or saved on the page, or on paper with a scan (ký số: ``digital``)."""
 
 import functools
 import uuid
@@ -13,7 +13,7 @@ from core import clock
 from core.text import nfc
 from pledges.content import name_key
 from pledges.models import Pledge, PledgeEvent, RequiredSigner, Signature
-from pledges.services import documents, lifecycle
+from pledges.services import lifecycle
 from pledges.services._common import (
     PledgeError,
     Status,
@@ -152,6 +152,8 @@ def signature_add(
     try:
         with transaction.atomic():
             pledge = _locked(pledge)
+            if pledge.is_digital:
+                raise PledgeError(_("This pledge is signed with digital certificates: sign it on its ký số page."))
             existing = _live(pledge, actor.unit_id)
             if existing is not None:
                 return _same_submission(existing, actor, form_token)
@@ -221,6 +223,10 @@ def paper_signature_add(
     try:
         with transaction.atomic():
             pledge = _locked(pledge)
+            if pledge.is_digital:
+                raise PledgeError(
+                    _("This pledge is signed with digital certificates: every head signs the one original document.")
+                )
             existing = _live(pledge, signer_user.unit_id)
             if existing is not None:
                 _refuse_second(existing)
@@ -343,81 +349,3 @@ def signature_dispute(
             reason=reason,
         )
     return signature
-
-
-@_refusals_logged
-def digital_signature_add(
-    *, actor, pledge: Pledge, signed_pdf: bytes, ip: str | None = None, user_agent: str = ""
-) -> tuple[Signature, bool]:
-    """Record a head's signature made with their own digital certificate (ký số).
-
-    The upload must be the frozen PDF's exact bytes followed by exactly one signature that is
-    intact and covers the whole file, whose revision adds nothing but that signature (pyHanko's
-    difference analysis: at most form filling — a changed page, an annotation or anything else is
-    refused), and whose certificate's common name is the head's full name (compared as typed names
-    are: NFC, case-folded, either tone-mark placement). The certificate's subject, issuer and validity
-    are recorded; its chain counts as trusted only against the configured trust roots.
-    """
-    from core import pdf as pdf_engine
-
-    if not (actor.is_active and actor.can_sign and actor.unit_id):
-        raise PledgeError(_("Only a head with signing right can sign for a unit."))
-    token = pdf_engine.sha256(signed_pdf)
-    frozen = documents.pledge_frozen_pdf(pledge)
-    if not signed_pdf.startswith(frozen) or len(signed_pdf) == len(frozen):
-        raise PledgeError(
-            _("This file is not the frozen pledge signed: download the pledge's PDF, sign it, upload it.")
-        )
-    report = pdf_engine.inspect_pdf(signed_pdf)
-    added = [s for s in report["signatures"] if s["revision_end"] > len(frozen)]
-    if len(added) != 1 or report["more_signatures"] or not (added[0]["intact"] and added[0]["whole_file"]):
-        raise PledgeError(_("The digital signature is missing, broken, or does not cover the whole file."))
-    changes = pdf_engine.changes_beyond_signatures(signed_pdf, len(frozen))
-    if changes:
-        logger.info("digital signature on pledge %s refused: %s", pledge.pk, changes)
-        raise PledgeError(
-            _(
-                "The signed file changes the pledge, not only adding your signature: sign the PDF as you"
-                " downloaded it, without editing it."
-            )
-        )
-    verdict = added[0]
-    if name_key(verdict["common_name"]) != name_key(actor.full_name):
-        raise PledgeError(
-            _("The certificate is issued to “%(name)s”, not to you (%(full_name)s): sign with your own certificate.")
-            % {"name": verdict["common_name"] or "—", "full_name": actor.full_name}
-        )
-    now = clock.now()
-    if verdict["valid_from"] and not (verdict["valid_from"] <= now <= verdict["valid_until"]):
-        raise PledgeError(_("The signing certificate is not valid today."))
-    try:
-        with transaction.atomic():
-            pledge = _locked(pledge)
-            existing = _live(pledge, actor.unit_id)
-            if existing is not None:
-                return _same_submission(existing, actor, token)
-            _check_open_for(pledge, actor.unit_id)
-            signature = _new_signature(
-                actor=actor,
-                pledge=pledge,
-                kind=Signature.Kind.DIGITAL,
-                now=now,
-                ip=ip,
-                user_agent=user_agent,
-                content_hash=pledge.content_hash,
-                form_token=token,
-                certificate_subject=verdict["signer"][:500],
-                certificate_issuer=verdict["issuer"][:500],
-                certificate_valid_from=verdict["valid_from"],
-                certificate_valid_until=verdict["valid_until"],
-                certificate_trusted=None
-                if verdict["trust"] == pdf_engine.NO_ROOTS
-                else verdict["trust"] == pdf_engine.TRUSTED,
-            )
-            signature.signed_file.save(f"{uuid.uuid4().hex}.pdf", ContentFile(signed_pdf), save=False)
-            _save_signature(
-                signature, actor=actor, ip=ip, user_agent=user_agent, certificate=signature.certificate_subject
-            )
-    except IntegrityError:
-        return _existing_answer(pledge.pk, actor, token)
-    return signature, True

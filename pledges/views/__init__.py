@@ -1,5 +1,17 @@
 """Thin views of the pledge: access → form → service → redirect. One module a part of the pledge's pages."""
 
+from pledges.views.digital import (  # noqa: F401
+    digital_cancel,
+    digital_otp,
+    digital_sign,
+    digital_turn,
+    digital_upload,
+    original_pdf,
+    plugin_document,
+    plugin_upload,
+    remote_account,
+    revision_pdf,
+)
 from pledges.views.documents import (  # noqa: F401
     frozen_pdf,
     page_image,
@@ -32,7 +44,6 @@ from pledges.views.signing import (  # noqa: F401
     conference_data,
     paper_signature,
     pledge_sign,
-    sign_digital,
     signature_detail,
     signature_dispute,
     signature_image,

@@ -27,9 +27,8 @@ def pledge_pdf(request, pk):
         if pledge.pdf_status != Pledge.PdfStatus.READY:
             messages.info(request, _("The signed PDF is being prepared; try again in a moment."))
             return redirect(pledge)
-        return private_file_response(
-            pledge.pdf_file, content_type="application/pdf", filename=pdf.filename(pledge), as_attachment=True
-        )
+        name = pdf.certificate_filename(pledge) if pledge.is_digital else pdf.filename(pledge)
+        return private_file_response(pledge.pdf_file, content_type="application/pdf", filename=name, as_attachment=True)
     data = services.stored_preview(pledge)
     if data is None:  # never rendered in the request: a task renders it, the browser asks again
         services.previews_queue(pledge)

@@ -57,6 +57,12 @@ def pledge_detail(request, pk):
     else:
         context["page_images"] = services.page_images(pledge, render=False)
     context["roles"] = pledge.roles
+    user = request.user
+    context["may_sign_digitally"] = bool(
+        user.unit_id
+        and (user.can_sign or user.is_clerk)
+        and any(row["signer"].unit_id == user.unit_id for row in context["rows"])
+    )
     context["my_signature"] = next(
         (row["signature"] for row in context["rows"] if row["signer"].unit_id == request.user.unit_id), None
     )
@@ -156,13 +162,20 @@ def pledge_open(request, pk):
         messages.info(request, _("This pledge is no longer a draft."))
         return redirect(pledge)
     pledge, signers, digest = services.frozen_preview(pledge)
-    form = OpenForm(request.POST or None, initial={"content_hash": digest})
+    form = OpenForm(
+        request.POST or None,
+        initial={"content_hash": digest, "signing_mode": services.default_signing_mode(pledge)},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         opened = run_service(
             form,
             lambda: services.pledge_open(
-                actor=request.user, pledge=pledge, deadline=data["deadline"], expected_hash=data["content_hash"]
+                actor=request.user,
+                pledge=pledge,
+                deadline=data["deadline"],
+                expected_hash=data["content_hash"],
+                signing_mode=data["signing_mode"],
             ),
         )
         if opened:

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from core import images
 from core import pdf as pdf_engine
@@ -19,7 +18,6 @@ from core.errors import run_service
 from core.files import private_file_response
 from pledges import access, services
 from pledges.forms import (
-    DigitalSignatureForm,
     DisputeForm,
     PaperSignatureForm,
     SignForm,
@@ -38,6 +36,8 @@ def pledge_sign(request, pk):
     pledge, signer = access.get_pledge_for_signing(
         request.user, pk, queryset=queryset if posted else Pledge.objects.for_document()
     )
+    if pledge.is_digital:
+        return redirect("pledges:digital", pk=pledge.pk)
     initial = {"content_hash": pledge.content_hash, "form_token": secrets.token_urlsafe(24)}
     form = SignForm(request.POST or None, user=request.user, initial=initial)
     if posted and form.is_valid():
@@ -70,7 +70,6 @@ def pledge_sign(request, pk):
     capacity = request.user.capacity_lines(unit.head_title_on(timezone.localdate()) if unit else "")
     context = _document_context(pledge) | {
         "form": form,
-        "digital_form": DigitalSignatureForm(),
         "page_images": services.page_images(pledge, render=False),
         "signer": signer,
         "existing": existing,
@@ -180,30 +179,6 @@ def signature_scan(request, pk):
         as_attachment=True,
         sandbox=True,
     )
-
-
-@require_POST
-@login_required
-def sign_digital(request, pk):
-    """Accept the frozen PDF signed with the head's own digital certificate (ký số)."""
-    pledge, signer = access.get_pledge_for_signing(request.user, pk)
-    form = DigitalSignatureForm(request.POST, request.FILES)
-    if form.is_valid():
-        result = run_service(
-            form,
-            lambda: services.digital_signature_add(
-                actor=request.user, pledge=pledge, signed_pdf=form.cleaned_data["signed_pdf"].data, **_client(request)
-            ),
-        )
-        if result:
-            signature, created = result
-            if created:
-                messages.success(request, _("Your digital signature has been recorded."))
-            return redirect("pledges:signature", pk=signature.pk)
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-    return redirect("pledges:sign", pk=pledge.pk)
 
 
 @login_required
