@@ -67,7 +67,12 @@ pki_port=${PKI_PORT:-9780}
 csc_port=${CSC_PORT:-9781}
 # The test PKI for signing with certificates (keys under var/pki/, never committed) and its CSC signing
 # server sign for whoever asks: development only (test_pki refuses with DEBUG=false).
-[ "$debug" = 0 ] || .venv/bin/python manage.py test_pki --setup --base-url "http://127.0.0.1:$pki_port"
+if [ "$debug" = 1 ]; then
+  .venv/bin/python manage.py test_pki --setup --base-url "http://127.0.0.1:$pki_port"
+  # Its CSC server is the demo's remote-signing provider (the seed links the demo's heads and clerks to
+  # it; the server and the consumer sign through it). pyHanko wants the part of the URL before /csc/v1.
+  [ -n "${CSC_PROVIDERS:-}" ] || export CSC_PROVIDERS="{\"thu-nghiem\": {\"name\": \"Máy chủ ký số thử nghiệm (certomancer-csc-dummy)\", \"url\": \"http://127.0.0.1:$csc_port\"}}"
+fi
 # The demo's accounts share a published password: development only (seed_demo refuses with DEBUG=false).
 if [ "$debug" = 0 ]; then
   say "DEBUG is off: the demo is not loaded (seed_demo --force loads it with random passwords)"
@@ -89,8 +94,6 @@ if [ "$serve" = 1 ]; then
   pki=""
   if [ "$debug" = 1 ]; then
     say "Test PKI on http://127.0.0.1:$pki_port/, CSC signing server on http://127.0.0.1:$csc_port/csc/v1"
-    # pyHanko's CSC client wants the part of the URL before /csc/v1.
-    [ -n "${CSC_PROVIDERS:-}" ] || export CSC_PROVIDERS="{\"thu-nghiem\": {\"name\": \"Máy chủ ký số thử nghiệm (certomancer-csc-dummy)\", \"url\": \"http://127.0.0.1:$csc_port\"}}"
     .venv/bin/python manage.py test_pki --serve --pki-port "$pki_port" --csc-port "$csc_port" & pki=$!
   fi
   .venv/bin/python manage.py run_huey & consumer=$!

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import RemoteSigningAccount, User
 
 
 def superuser_only(request) -> bool:
@@ -16,11 +16,18 @@ admin.site.site_header = _("Emulation pledge administration")
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "full_name", "unit", "province", "position", "can_sign", "is_active"]
-    list_filter = ["is_active", "can_sign", "province", "is_superuser"]
+    list_display = ["username", "full_name", "unit", "province", "position", "can_sign", "is_clerk", "is_active"]
+    list_filter = ["is_active", "can_sign", "is_clerk", "province", "is_superuser"]
     list_select_related = ["unit", "province"]
     search_fields = ["username", "full_name", "email", "unit__name"]
     autocomplete_fields = ["unit"]
     fieldsets = DjangoUserAdmin.fieldsets + (
-        (_("Unit and role"), {"fields": ("full_name", "unit", "province", "position", "can_sign")}),
+        (_("Unit and role"), {"fields": ("full_name", "unit", "province", "position", "can_sign", "is_clerk")}),
     )
+
+
+@admin.register(RemoteSigningAccount)
+class RemoteSigningAccountAdmin(admin.ModelAdmin):
+    list_display = ["user", "provider", "credential_id", "linked_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__full_name", "credential_id"]

@@ -24,6 +24,11 @@ class InviteForm(NFCMixin, forms.Form):
         required=False,
         help_text=_("The unit's head, or a deputy authorised to sign for the unit."),
     )
+    is_clerk = forms.BooleanField(
+        label=_("Clerk (văn thư)"),
+        required=False,
+        help_text=_("Adds the agency's digital signature after the unit's head signs; needs a unit."),
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)

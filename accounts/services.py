@@ -41,17 +41,24 @@ def user_invite(
     unit: Unit | None,
     position: str = "",
     can_sign: bool = False,
+    is_clerk: bool = False,
     site_url: str,
 ) -> User:
     """Create an account without a usable password and e-mail the link that sets one.
 
-    *unit* empty makes a board officer of *province*.
+    *unit* empty makes a board officer of *province*; a board officer has no signing
+    right (*can_sign* is dropped) and cannot be a clerk (*is_clerk* is refused).
     """
     username, email = nfc(username), nfc(email).lower()
     if User.objects.filter(username__iexact=username).exists():
         raise RegistryError(_("This user name is taken."), field="username")
     if User.objects.filter(email__iexact=email).exists():
         raise RegistryError(_("An account with this e-mail address exists."), field="email")
+    if is_clerk and unit is None:
+        raise RegistryError(
+            _("A clerk (văn thư) seals for a unit: choose the unit, or leave the clerk box unticked."),
+            field="is_clerk",
+        )
     if unit is not None and unit.province_id != province.pk:
         raise RegistryError(_("The unit belongs to another province."), field="unit")
     if unit is not None and not unit.is_active:
@@ -76,6 +83,7 @@ def user_invite(
             province=None if unit else province,
             position=nfc(position),
             can_sign=can_sign and unit is not None,
+            is_clerk=is_clerk,
         )
         user.set_unusable_password()
         user.save()

@@ -45,6 +45,7 @@ def user_invite(request):
                 unit=data["unit"],
                 position=data["position"],
                 can_sign=data["can_sign"],
+                is_clerk=data["is_clerk"],
                 site_url=settings.SITE_URL,
             ),
         )

@@ -275,3 +275,26 @@ def get_unit_for_user(user, pk: int, *, for_edit: bool = False, queryset=None) -
         raise PermissionDenied(_merged_board_message())
     unit.can_edit = unit.province_id in board_writable_province_ids(user)
     return unit
+
+
+def get_province_for_user(user, pk: int, *, for_edit: bool = False) -> Province:
+    """Return province *pk* for the board that sees it (its own, or one merged into it); 404 for anyone else.
+
+    403 if *for_edit* and the province is not one the user may still change: the board
+    of a province that has merged away reads only, and a merged-away province's rules
+    are no longer set (its successor's are). ``province.can_edit`` says which.
+    """
+    province = Province.objects.filter(pk=pk).first()
+    if province is None or province.pk not in board_province_ids(user):
+        raise Http404(_("No such province."))
+    today = timezone.localdate()
+    province.can_edit = province.pk in board_writable_province_ids(user) and not _merged_away(
+        province.successor_id, province.merged_on, today
+    )
+    if for_edit and not province.can_edit:
+        if province.pk not in board_writable_province_ids(user):
+            raise PermissionDenied(_merged_board_message())
+        raise PermissionDenied(
+            _("%(name)s has merged into another province: its records are read-only.") % {"name": province.name}
+        )
+    return province

@@ -151,6 +151,64 @@ class ViceChairActingForm(NFCMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
 
 
+class ProvinceSigningForm(forms.Form):
+    """The province's rules for ký số: its trust list (typed, pasted or from a file) and agency seals.
+
+    Not cleaned by ``NFCMixin``: PEM is ASCII, and the service normalises its line endings.
+    """
+
+    trust_list = forms.CharField(
+        label=_("Root certificates (PEM)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "class": "font-monospace small", "spellcheck": "false"}),
+        help_text=_(
+            "Paste each root certificate, from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----. "
+            "Delete a block to remove that root; empty the box to trust none."
+        ),
+    )
+    trust_file = forms.FileField(
+        label=_("Or add the roots of a file (.pem, .crt, .cer)"),
+        required=False,
+        help_text=_("At most 200 KB; its certificates are added to those above."),
+    )
+    requires_agency_seal = forms.BooleanField(
+        label=_("Agency seals required"),
+        required=False,
+        help_text=_(
+            "In pledges signed digitally, each unit's clerk (văn thư) adds the agency's digital signature "
+            "after the unit's head signs."
+        ),
+    )
+
+    def clean_trust_file(self) -> str:
+        """Return the file's certificates as PEM text (a .cer is often binary DER), or ""."""
+        from asn1crypto import pem
+
+        from blocs.services import MAX_TRUST_LIST_BYTES
+
+        upload = self.cleaned_data.get("trust_file")
+        if not upload:
+            return ""
+        if upload.size > MAX_TRUST_LIST_BYTES:  # refused before it is read
+            raise forms.ValidationError(
+                _("The file is too large (at most %(kb)s KB).") % {"kb": MAX_TRUST_LIST_BYTES // 1024}
+            )
+        data = upload.read(MAX_TRUST_LIST_BYTES + 1)
+        if pem.detect(data):
+            try:
+                return data.decode("ascii")
+            except UnicodeDecodeError as error:
+                raise forms.ValidationError(_("The file is not a certificate file (.pem, .crt or .cer).")) from error
+        return pem.armor("CERTIFICATE", data).decode("ascii")  # the service refuses it if it is no certificate
+
+    def clean(self):
+        cleaned = super().clean()
+        extra = cleaned.get("trust_file")
+        if extra:
+            cleaned["trust_list"] = "\n".join(part for part in (cleaned.get("trust_list", ""), extra) if part)
+        return cleaned
+
+
 class SealForm(forms.Form):
     image = PngUploadField(label=_("Seal image (PNG, transparent background)"))
 

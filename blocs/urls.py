@@ -20,6 +20,7 @@ urlpatterns = [
     path("<id:pk>/<year:year>/rollover/", views.term_rollover, name="term_rollover"),
     path("import/", views.registry_import, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
+    path("provinces/<id:pk>/signing/", views.province_signing, name="province_signing"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/new/", views.unit_create, name="unit_create"),
     path("units/<id:pk>/", views.unit_detail, name="unit_detail"),

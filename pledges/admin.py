@@ -10,7 +10,9 @@ from pledges.models import (
     PledgeItem,
     Reminder,
     RequiredSigner,
+    Revision,
     Signature,
+    SigningTurn,
 )
 
 
@@ -89,3 +91,31 @@ class DocumentRenderingAdmin(StateByServicesAdmin):
 
     list_display = ["key", "started_at"]
     search_fields = ["key"]
+
+
+@admin.register(Revision)
+class RevisionAdmin(StateByServicesAdmin):
+    """The revisions of ký số originals: evidence, read-only."""
+
+    list_display = [
+        "pledge",
+        "number",
+        "kind",
+        "signer_name",
+        "unit_name",
+        "method",
+        "created_at",
+        "certificate_changed",
+    ]
+    list_filter = ["kind", "method", "certificate_changed"]
+    list_select_related = ["pledge"]
+    search_fields = ["signer_name", "unit_name", "sha256", "certificate_subject"]
+
+
+@admin.register(SigningTurn)
+class SigningTurnAdmin(StateByServicesAdmin):
+    """Places in line to sign: moved only by the signing pages and tasks."""
+
+    list_display = ["pledge", "user", "role", "method", "place", "granted_at", "expires_at", "finished_at", "outcome"]
+    list_filter = ["outcome", "method", "role"]
+    list_select_related = ["pledge", "user"]

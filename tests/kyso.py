@@ -67,8 +67,9 @@ def build_kyso(test_pki, *, seals: bool = True, year: int | None = None) -> Kyso
     board = User.objects.create_user(
         "kyso_board", password="pw", full_name="Nguyễn Văn Bình", province=province, email="b@example.invalid"
     )
-    province.trust_list, province.requires_agency_seal = test_pki.root_pem.decode(), seals  # TEMP until the service
-    province.save()
+    registry.province_signing_set(
+        actor=board, province=province, trust_list=test_pki.root_pem.decode(), requires_agency_seal=seals
+    )
     units, heads, clerks, staff = [], [], [], []
     for code, name, _short, head_title, head_name, staff_name in testpki.NAM_DINH_BLOC_UNITS:
         unit = registry.unit_create(actor=board, province=province, code=code, name=name, head_title=head_title)

@@ -55,6 +55,8 @@ RANKING_OPEN = row(302, 200, 200, 404, 200, 403, 403, 403, 404)
 OWN_ASSESSMENT = row(302, 200, 200, 404, 200, 404, 200, 200, 404)
 OWN_UNIT_POST = row(302, 403, 403, 404, 403, 404, 302, 302, 404)
 BOARD_POST = row(302, 302, 302, 404, 403, 403, 403, 403, 404)
+DIGITAL_SIGNERS = row(302, 403, 403, 404, 403, 302, 302, 403, 404)
+NOT_FOUND_SEEN = row(302, 404, 404, 404, 404, 404, 404, 404, 404)
 
 # name: (method, kwargs builder, expected statuses)
 MATRIX = {
@@ -79,6 +81,7 @@ MATRIX = {
     ),
     "blocs:bloc_list": ("get", lambda c: {}, EVERYONE),
     "blocs:bloc_create": ("get", lambda c: {}, BOARD_ONLY),
+    "blocs:province_signing": ("get", lambda c: {"pk": c.province.pk}, UNIT_PAGE),
     "blocs:bloc_detail": ("get", lambda c: {"pk": c.bloc.pk}, BLOC_READ),
     "blocs:bloc_edit": ("get", lambda c: {"pk": c.bloc.pk}, BLOC_BOARD_EDIT),
     "blocs:bloc_rename": ("get", lambda c: {"pk": c.bloc.pk}, BLOC_BOARD_EDIT),
@@ -129,11 +132,28 @@ MATRIX = {
     "blocs:unit_seal": ("post", lambda c: {"pk": c.member_unit.pk}, row(302, 302, 302, 404, 404, 404, 404, 404, 404)),
     "blocs:unit_seal_image": ("get", lambda c: {"pk": c.member_unit.pk}, UNIT_PAGE),
     "pledges:frozen_pdf": ("get", lambda c: {"pk": c.open_pledge.pk}, BLOC_READ_PREPARING),
-    "pledges:sign_digital": (
+    # Ký số: the heads and clerks of member units. The matrix's pledge is signed with images: its ký
+    # số page sends heads to the signing page, its turn refuses (a message, back to the page), and it
+    # has no signed original.
+    "pledges:digital": ("get", lambda c: {"pk": c.open_pledge.pk}, DIGITAL_SIGNERS),
+    "pledges:digital_turn": ("post", lambda c: {"pk": c.open_pledge.pk}, DIGITAL_SIGNERS),
+    "pledges:digital_cancel": ("post", lambda c: {"pk": c.open_pledge.pk}, DIGITAL_SIGNERS),
+    "pledges:digital_otp": (
         "post",
         lambda c: {"pk": c.open_pledge.pk},
-        row(302, 403, 403, 404, 403, 302, 302, 403, 404),
+        row(302, 403, 403, 404, 403, 400, 400, 403, 404),
     ),
+    "pledges:digital_upload": (
+        "post",
+        lambda c: {"pk": c.open_pledge.pk},
+        row(302, 403, 403, 404, 403, 400, 400, 403, 404),
+    ),
+    "pledges:original_pdf": ("get", lambda c: {"pk": c.open_pledge.pk}, NOT_FOUND_SEEN),
+    "pledges:revision_pdf": ("get", lambda c: {"pk": c.open_pledge.pk, "number": 0}, NOT_FOUND_SEEN),
+    # The signing plugin's one-time addresses: no login, an unknown ticket is simply not found.
+    "pledges:plugin_document": ("get", lambda c: {"ticket": "unknown-ticket"}, row(*[404] * 9)),
+    "pledges:plugin_upload": ("post", lambda c: {"ticket": "unknown-ticket"}, row(*[404] * 9)),
+    "pledges:remote_account": ("get", lambda c: {}, row(302, 403, 403, 403, 403, 200, 200, 403, 403)),
     "pledges:page_image": ("get", lambda c: {"pk": c.open_pledge.pk, "name": c.page_name}, BLOC_READ),
     "pledges:conference": ("get", lambda c: {"pk": c.open_pledge.pk}, BLOC_READ),
     "pledges:conference_data": ("get", lambda c: {"pk": c.open_pledge.pk}, BLOC_READ),

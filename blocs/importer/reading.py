@@ -153,7 +153,9 @@ def _read_sheet(sheet: Sheet, worksheet) -> list[_Row]:
     positions = {}
     for index, value in enumerate(header):
         positions.setdefault(_key(value), index)
-    missing = [column.header for column in sheet.columns if _key(column.header) not in positions]
+    missing = [
+        column.header for column in sheet.columns if not column.optional and _key(column.header) not in positions
+    ]
     if missing:
         raise ImportRefused(
             _("Row 1 of the sheet “%(sheet)s” must hold the column headers; missing: %(columns)s.")
@@ -168,5 +170,13 @@ def _read_sheet(sheet: Sheet, worksheet) -> list[_Row]:
                 _("The sheet “%(sheet)s” has more than %(rows)s rows; split the file.")
                 % {"sheet": sheet.title, "rows": f"{MAX_ROWS:,}".replace(",", ".")}
             )
-        found.append(_Row(number, {c.key: values[positions[_key(c.header)]] for c in sheet.columns}))
+        found.append(
+            _Row(
+                number,
+                {
+                    c.key: values[positions[_key(c.header)]] if _key(c.header) in positions else None
+                    for c in sheet.columns
+                },
+            )
+        )
     return found

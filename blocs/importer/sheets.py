@@ -34,10 +34,13 @@ class ImportRefused(ServiceError):
 
 @dataclass(frozen=True)
 class Column:
+    """A sheet's column; an *optional* one, added after files were already in use, may be left out (empty)."""
+
     key: str
     header: str
     width: int
     max_length: int = 0
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ ACCOUNTS = Sheet(
         Column("unit", "Mã đơn vị", 14),
         Column("position", "Chức vụ", 20, 150),
         Column("can_sign", "Quyền ký (có/không)", 18),
+        Column("is_clerk", "Văn thư (có/không)", 18, optional=True),
     ),
 )
 SHEETS = (UNITS, BLOCS, MEMBERS, ACCOUNTS)

@@ -39,7 +39,7 @@ def _check_accounts(rows, report: Report, plan: _Plan, units: dict[str, Unit | N
     )
     seen_names: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
-    sign_header = ACCOUNTS.columns[5].header
+    sign_header, clerk_header = ACCOUNTS.columns[5].header, ACCOUNTS.columns[6].header
     for row, values, problems in parsed:
         username, email, unit_code = values["username"], values["email"], values["unit"]
         if username:
@@ -78,6 +78,15 @@ def _check_accounts(rows, report: Report, plan: _Plan, units: dict[str, Unit | N
                 % {"column": sign_header}
             )
         values["can_sign"] = bool(can_sign)
+        is_clerk = _flag(row.values["is_clerk"])
+        if is_clerk is None:
+            problems.append(_("Write có or không in “%(column)s”.") % {"column": clerk_header})
+        elif is_clerk and not unit_code:
+            problems.append(
+                _("A clerk (văn thư) seals for a unit: give the unit, or leave “%(column)s” empty.")
+                % {"column": clerk_header}
+            )
+        values["is_clerk"] = bool(is_clerk)
         for problem in problems:
             report.reject(ACCOUNTS, row.number, problem)
         if not problems:
@@ -100,6 +109,7 @@ def _write_accounts(plan: _Plan, *, actor, province: Province, units: dict[str, 
             unit=units[row["unit"]] if row["unit"] else None,
             position=row["position"],
             can_sign=row["can_sign"],
+            is_clerk=row["is_clerk"],
             site_url=site_url,
         )
     return len(plan.accounts)

@@ -10,7 +10,15 @@ One module per part of the registry; callers import from here
 
 from blocs.services._common import RegistryError, event_record
 from blocs.services.blocs import bloc_create, bloc_rename, bloc_update
-from blocs.services.provinces import province_create, province_merge
+from blocs.services.provinces import (
+    MAX_TRUST_LIST_BYTES,
+    MAX_TRUST_ROOTS,
+    TrustRoot,
+    province_create,
+    province_merge,
+    province_signing_set,
+    trust_list_roots,
+)
 from blocs.services.terms import (
     RolloverProposal,
     membership_add,
@@ -25,8 +33,11 @@ from blocs.services.terms import (
 from blocs.services.units import unit_close, unit_create, unit_merge, unit_rename, unit_set_seal, unit_update
 
 __all__ = [
+    "MAX_TRUST_LIST_BYTES",
+    "MAX_TRUST_ROOTS",
     "RegistryError",
     "RolloverProposal",
+    "TrustRoot",
     "bloc_create",
     "bloc_rename",
     "bloc_update",
@@ -35,12 +46,14 @@ __all__ = [
     "membership_end",
     "province_create",
     "province_merge",
+    "province_signing_set",
     "term_assign_roles",
     "term_create",
     "term_next_roles_set",
     "term_rollover",
     "term_rollover_proposal",
     "term_set_vice_chair_acting",
+    "trust_list_roots",
     "unit_close",
     "unit_create",
     "unit_merge",

@@ -1,14 +1,25 @@
-"""Provinces: the tenants of the registry, and their mergers."""
+"""Provinces: the tenants of the registry, their mergers and their rules for ký số."""
 
 import datetime
+import re
+from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from blocs.models import Event, Province, ProvinceName
 from blocs.services._common import RegistryError, _date_text, event_record, refuse_line_breaks
 from blocs.services.units import unit_create, unit_merge
+from core import clock, signing
 from core.text import nfc
+
+# A province trusts a handful of roots (Ban Cơ yếu Chính phủ's, perhaps a licensed public CA's);
+# the bounds keep one form post from storing, and every signature check from parsing, a bundle.
+MAX_TRUST_LIST_BYTES = 200 * 1024
+MAX_TRUST_ROOTS = 20
+
+_PEM_BEGIN = re.compile(r"^-----BEGIN ([A-Z0-9 ]+)-----", re.MULTILINE)
 
 
 def province_create(*, actor, code: str, name: str) -> Province:
@@ -67,3 +78,139 @@ def province_merge(*, actor, sources: list[Province], target: Province, on: date
                 target=target.name,
                 date=on.isoformat(),
             )
+
+
+@dataclass(frozen=True)
+class TrustRoot:
+    """A root certificate of a province's trust list, as the board's page shows it."""
+
+    subject: str
+    not_valid_after: datetime.datetime
+    sha256_fingerprint: str
+    pem: str
+
+    @property
+    def expired(self) -> bool:
+        return self.not_valid_after <= clock.now()
+
+
+def _roots(certs: list) -> list[TrustRoot]:
+    from asn1crypto import pem
+
+    return [
+        TrustRoot(
+            subject=cert.subject.human_friendly,
+            not_valid_after=cert.not_valid_after,
+            sha256_fingerprint=cert.sha256_fingerprint,
+            pem=pem.armor("CERTIFICATE", cert.dump()).decode("ascii"),
+        )
+        for cert in certs
+    ]
+
+
+def trust_list_roots(text: str) -> list[TrustRoot]:
+    """Return the roots of a stored trust list; raise ValueError if it cannot be read (set outside this service)."""
+    if not (text or "").strip():
+        return []
+    return _roots(signing.load_pem_certificates(text.encode("ascii", errors="replace")))
+
+
+def _check_trust_list(text: str) -> list[TrustRoot]:
+    """Return the distinct roots of the PEM *text*, or refuse it (``RegistryError`` on ``trust_list``) with the reason."""
+    if len(text.encode()) > MAX_TRUST_LIST_BYTES:
+        raise RegistryError(
+            _("The trust list is too large (at most %(kb)s KB).") % {"kb": MAX_TRUST_LIST_BYTES // 1024},
+            field="trust_list",
+        )
+    # Named before parsing: a private key pasted here would be stored and shown as public data.
+    for kind in _PEM_BEGIN.findall(text):
+        if "PRIVATE" in kind:
+            raise RegistryError(
+                _(
+                    "The text holds a private key (%(kind)s). Never share a private key: "
+                    "paste only the root certificates (BEGIN CERTIFICATE)."
+                )
+                % {"kind": kind},
+                field="trust_list",
+            )
+        if kind != "CERTIFICATE":
+            raise RegistryError(
+                _("Only certificates (BEGIN CERTIFICATE) belong in the trust list, not %(kind)s.") % {"kind": kind},
+                field="trust_list",
+            )
+    if not _PEM_BEGIN.search(text):
+        raise RegistryError(
+            _("The trust list must hold root certificates in PEM form (-----BEGIN CERTIFICATE-----)."),
+            field="trust_list",
+        )
+    try:
+        certs = signing.load_pem_certificates(text.encode("ascii"))
+    except (ValueError, UnicodeEncodeError) as error:
+        raise RegistryError(
+            _("A certificate in the trust list is damaged or incomplete: copy it again, from BEGIN to END."),
+            field="trust_list",
+        ) from error
+    roots: dict[str, TrustRoot] = {}
+    for cert, root in zip(certs, _roots(certs), strict=True):
+        if not cert.ca:
+            raise RegistryError(
+                _(
+                    "“%(name)s” is not a certification authority's certificate: the trust list holds roots, "
+                    "not the certificates of people or agencies."
+                )
+                % {"name": root.subject},
+                field="trust_list",
+            )
+        roots.setdefault(root.sha256_fingerprint, root)  # the same root pasted twice counts once
+    if len(roots) > MAX_TRUST_ROOTS:
+        raise RegistryError(
+            _("The trust list holds %(count)s certificates; at most %(max)s are allowed.")
+            % {"count": len(roots), "max": MAX_TRUST_ROOTS},
+            field="trust_list",
+        )
+    return list(roots.values())
+
+
+def province_signing_set(*, actor, province: Province, trust_list: str, requires_agency_seal: bool) -> Province:
+    """Set *province*'s rules for ký số: the roots signing certificates must chain to, and agency seals.
+
+    *trust_list* is PEM text of at most ``MAX_TRUST_LIST_BYTES`` holding at most
+    ``MAX_TRUST_ROOTS`` certificates of certification authorities (empty: none yet);
+    it is stored re-encoded, one block per distinct root, without the text around
+    the blocks. *requires_agency_seal* is kept whatever the list holds: it only
+    matters to pledges signed digitally. A province merged into another is refused.
+    Return the province as re-read under lock; nothing is written when nothing changes.
+    """
+    text = (trust_list or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    roots = _check_trust_list(text) if text else []
+    stored = "".join(root.pem for root in roots)
+    requires_agency_seal = bool(requires_agency_seal)
+    with transaction.atomic():
+        # Lock the row: two officers saving at once would each record an event for the other's list.
+        province = Province.objects.select_for_update().get(pk=province.pk)
+        if province.successor_id is not None and (
+            province.merged_on is None or province.merged_on <= timezone.localdate(clock.now())
+        ):
+            raise RegistryError(
+                _("%(name)s has merged into another province: set the signing rules of the province it merged into.")
+                % {"name": province.name}
+            )
+        if province.trust_list == stored and province.requires_agency_seal == requires_agency_seal:
+            return province
+        province.trust_list, province.requires_agency_seal = stored, requires_agency_seal
+        province.save(update_fields=["trust_list", "requires_agency_seal"])
+        subjects = "; ".join(root.subject for root in roots) or _("none")
+        seals = (
+            _("the unit's clerk adds the agency's signature after its head")
+            if requires_agency_seal
+            else _("no agency signatures")
+        )
+        event_record(
+            actor=actor,
+            province=province,
+            kind=Event.Kind.PROVINCE_SIGNING_SET,
+            summary=_("Trusted roots: %(roots)s. Agency seals: %(seals)s.") % {"roots": subjects, "seals": seals},
+            roots=[{"subject": root.subject, "sha256": root.sha256_fingerprint} for root in roots],
+            requires_agency_seal=requires_agency_seal,
+        )
+    return province

@@ -5,6 +5,7 @@ One module per part of the registry; ``blocs/urls.py`` reads them all from here.
 
 from blocs.views.blocs import bloc_create, bloc_detail, bloc_edit, bloc_list, bloc_rename
 from blocs.views.imports import import_template, registry_import
+from blocs.views.provinces import province_signing
 from blocs.views.terms import (
     membership_add,
     membership_end,
@@ -35,6 +36,7 @@ __all__ = [
     "import_template",
     "membership_add",
     "membership_end",
+    "province_signing",
     "registry_import",
     "term_acting",
     "term_create",

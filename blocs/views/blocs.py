@@ -21,10 +21,13 @@ def bloc_list(request):
         terms = list(bloc.terms.all())
         bloc.latest_term = terms[0] if terms else None
         bloc.display_name = bloc.name_on(today)
+    writable = access.board_writable_province_ids(request.user)
+    # The board's own province: its signing rules are set from here (a superuser has the admin).
+    signing_province_id = request.user.province_id if request.user.province_id in writable else None
     return render(
         request,
         "blocs/bloc_list.html",
-        {"blocs": blocs, "can_create": bool(access.board_writable_province_ids(request.user))},
+        {"blocs": blocs, "can_create": bool(writable), "signing_province_id": signing_province_id},
     )
 
 

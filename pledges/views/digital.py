@@ -39,6 +39,18 @@ def _page(request, pledge: Pledge, signer, *, upload_form=None, otp_form=None, s
     holding = mine is not None and mine.granted_at is not None
     waiting = mine is not None and not holding
     remote_running = holding and mine.method == Revision.Method.CSC and provider.get("authorization") != "otp"
+    needs_otp = holding and mine.method == Revision.Method.CSC and provider.get("authorization") == "otp"
+    shows_forms = not refusal and view.latest is not None
+    # A refused upload or password comes back here with its reason on the form; when the page no
+    # longer shows that form (the turn passed on, was never held, or the head signed meanwhile) the
+    # reason is shown on its own: a 400 page without it leaves the signer guessing.
+    stray_errors = []
+    for form, shown in (
+        (upload_form, shows_forms and holding and not remote_running and not needs_otp),
+        (otp_form, shows_forms and needs_otp),
+    ):
+        if form is not None and not shown:
+            stray_errors += [e for errors in form.errors.values() for e in errors if e != refusal]
     plugin = None
     if holding and mine.method == Revision.Method.PLUGIN:
         plugin = {
@@ -55,7 +67,8 @@ def _page(request, pledge: Pledge, signer, *, upload_form=None, otp_form=None, s
         "holding": holding,
         "waiting": waiting,
         "remote_running": remote_running,
-        "needs_otp": holding and mine.method == Revision.Method.CSC and provider.get("authorization") == "otp",
+        "needs_otp": needs_otp,
+        "stray_errors": stray_errors,
         "account": account,
         "provider": provider,
         "plugin": plugin,

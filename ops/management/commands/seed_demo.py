@@ -20,6 +20,7 @@ from blocs import services
 from blocs.models import Province, Term, Unit
 from core import clock
 from core.images import typed_signature_png
+from ops import testpki
 from ops.demo_text import PLEDGE_GROUNDS, PLEDGE_IMPLEMENTATION, PLEDGE_INTRODUCTION, PLEDGE_ITEMS
 from pledges import services as pledge_services
 from reviews.demo import seed_ballot_2022, seed_dossier_2022, seed_review_2022
@@ -30,16 +31,7 @@ VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 DEMO_PASSWORD = "GiaoUoc@2022"
 
 # code, full name, short name, head title, head's name, staff's name
-NAM_DINH_BLOC_UNITS = [
-    ("KHCN", "Sở Khoa học và Công nghệ", "Sở KH&CN", "Giám đốc", "Trần Văn Hùng", "Nguyễn Thị Thu Hà"),
-    ("LDTBXH", "Sở Lao động - Thương binh và Xã hội", "Sở LĐ-TB&XH", "Giám đốc", "Phạm Đức Thắng", "Đỗ Thị Hoà"),
-    ("BDT", "Ban Dân tộc", "Ban Dân tộc", "Trưởng ban", "Vũ Văn Lộc", "Hoàng Thị Thuỷ"),
-    ("PTTH", "Đài Phát thanh và Truyền hình tỉnh", "Đài PT-TH", "Giám đốc", "Lê Quang Vinh", "Bùi Thị Ngọc Ánh"),
-    ("GDDT", "Sở Giáo dục và Đào tạo", "Sở GD&ĐT", "Giám đốc", "Cao Xuân Hùng", "Đặng Thị Yến"),
-    ("TTTT", "Sở Thông tin và Truyền thông", "Sở TT&TT", "Giám đốc", "Ngô Quốc Toản", "Trịnh Thị Lụa"),
-    ("VHTT", "Sở Văn hóa và Thể thao", "Sở VH&TT", "Giám đốc", "Đoàn Thị Hương", "Mai Văn Đức"),
-    ("YT", "Sở Y tế", "Sở Y tế", "Giám đốc", "Nguyễn Ngọc Thành", "Lương Thị Mến"),
-]
+NAM_DINH_BLOC_UNITS = testpki.NAM_DINH_BLOC_UNITS
 NAM_DINH_OTHER_UNITS = [
     ("NV", "Sở Nội vụ", "Sở Nội vụ", "Giám đốc", "Đinh Văn Quý", "Phạm Thị Hằng"),
     ("TC", "Sở Tài chính", "Sở Tài chính", "Giám đốc", None, None),
@@ -59,6 +51,17 @@ CAO_BANG_UNITS = [
     ("NNMT", "Sở Nông nghiệp và Môi trường", "Sở NN&MT", "Giám đốc", None, None),
     ("TC", "Sở Tài chính", "Sở Tài chính", "Giám đốc", None, None),
 ]
+
+# The clerks (văn thư) of the demo's current bloc, who add their agency's seal in ký số mode.
+DEMO_CLERKS = [
+    ("KHCN", "Đỗ Thị Thanh"),
+    ("BDT", "Hoàng Văn Nam"),
+    ("GDDT", "Vũ Thị Lan"),
+    ("VHTT", "Trần Thị Mai"),
+    ("YT", "Phạm Văn Hải"),
+]
+# The development CSC server run.sh configures (certomancer-csc-dummy, ops/testpki.py).
+DEMO_PROVIDER = "thu-nghiem"
 
 KHVHXH = "Khối thi đua các sở, ngành Khoa học - Văn hoá - Xã hội"
 
@@ -226,6 +229,7 @@ class Command(BaseCommand):
             ("YT", "Lê Minh Tâm"),
         ):
             self.user(f"nb-{code.lower()}.head", head, unit=nb_units[code], position="Giám đốc", can_sign=True)
+        self.kyso(nb, nb_board, nb_units)
         nb_term = services.term_create(
             actor=nb_board,
             bloc=new_bloc,
@@ -283,6 +287,31 @@ class Command(BaseCommand):
             reference=f"Biên bản Hội nghị tổng kết công tác thi đua năm {year - 1}",
         )
 
+    def kyso(self, province, board, units):
+        """Ký số for the demo's current pledge: the test PKI's root as the province's trust list (when
+        ``test_pki --setup`` made one: ./run.sh does), agency seals required, a clerk in each unit, and
+        every head's and clerk's remote-signing account at the development CSC server (when configured)."""
+        from accounts.models import RemoteSigningAccount
+
+        for code, name in DEMO_CLERKS:
+            self.user(f"nb-{code.lower()}.clerk", name, unit=units[code], position="Văn thư", is_clerk=True)
+        root = settings.BASE_DIR / "var" / "pki" / "root.pem"
+        if not root.is_file():
+            return
+        services.province_signing_set(
+            actor=board, province=province, trust_list=root.read_text(), requires_agency_seal=True
+        )
+        if DEMO_PROVIDER not in settings.CSC_PROVIDERS:
+            return
+        for code, _name in DEMO_CLERKS:
+            for role, username in (("head", f"nb-{code.lower()}.head"), ("agency", f"nb-{code.lower()}.clerk")):
+                RemoteSigningAccount.objects.create(
+                    user=User.objects.get(username=username),
+                    provider=DEMO_PROVIDER,
+                    credential_id=testpki.credential_id(f"nb-{code.lower()}-{role}"),
+                    linked_at=clock.now(),
+                )
+
     def pledge_2022(self, *, members, term):
         """The seed's pledge, drafted by the chair's officer and signed at the conference on 30/03/2022."""
         officer = User.objects.get(username="khcn.staff")
@@ -329,7 +358,18 @@ class Command(BaseCommand):
                 self.user(f"{prefix}{code.lower()}.staff", staff, unit=unit, position="Chuyên viên")
         return units
 
-    def user(self, username, full_name, *, unit=None, province=None, position="", can_sign=False, is_superuser=False):
+    def user(
+        self,
+        username,
+        full_name,
+        *,
+        unit=None,
+        province=None,
+        position="",
+        can_sign=False,
+        is_clerk=False,
+        is_superuser=False,
+    ):
         return User.objects.create(
             username=username,
             email=f"{username}@demo.invalid",
@@ -338,6 +378,7 @@ class Command(BaseCommand):
             province=province,
             position=position,
             can_sign=can_sign,
+            is_clerk=is_clerk,
             is_superuser=is_superuser,
             is_staff=is_superuser,
             password=self.superuser_password if is_superuser else self.password,
@@ -360,5 +401,6 @@ class Command(BaseCommand):
             elif user.unit_id is None:
                 role = f"board officer, {user.province.name}"
             else:
-                role = f"{'head' if user.can_sign else 'staff'}, {user.unit.name}, {user.unit.province.name}"
+                kind = "head" if user.can_sign else "clerk" if user.is_clerk else "staff"
+                role = f"{kind}, {user.unit.name}, {user.unit.province.name}"
             self.stdout.write(f"  {user.username:<22} {user.full_name:<26} {role}")

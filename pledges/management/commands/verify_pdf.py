@@ -29,6 +29,15 @@ class Command(BaseCommand):
         self.stdout.write(f"SHA-256: {verdict['sha256']}")
         if registered is None:
             self.stdout.write("Registered: no")
+        elif verdict["exact"] and verdict["revision"] is not None:
+            revision = verdict["revision"]
+            state = (
+                "the latest" if verdict["revision_latest"] else "later signatures were added to the original after it"
+            )
+            self.stdout.write(
+                f"Registered: yes, revision {revision.number} of the signed original of pledge {registered.pk}"
+                f" ({registered.title}; {state})"
+            )
         elif verdict["exact"]:
             self.stdout.write(f"Registered: yes, pledge {registered.pk} ({registered.title})")
         else:
@@ -46,6 +55,13 @@ class Command(BaseCommand):
                 f" covers {signature['coverage']}, changes after it: {signature['changes_after']},"
                 f" {TRUST[signature['trust']]}"
             )
+            revision = signature.get("revision")
+            if revision is not None:
+                self.stdout.write(
+                    f"     revision {revision.number} ({revision.get_kind_display()}): {revision.signer_name},"
+                    f" {revision.unit_name}; when signed: chains to {revision.certificate_root},"
+                    f" not revoked ({revision.revocation_source.upper()})"
+                )
         ok = verdict["ok"]
         self.stdout.write("RESULT: " + ("registered and intact" if ok else "NOT a registered, intact document"))
         sys.exit(0 if ok else 1)
