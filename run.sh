@@ -71,6 +71,8 @@ if [ "$debug" = 1 ]; then
   .venv/bin/python manage.py test_pki --setup --base-url "http://127.0.0.1:$pki_port"
   # Its CSC server is the demo's remote-signing provider (the seed links the demo's heads and clerks to
   # it; the server and the consumer sign through it). pyHanko wants the part of the URL before /csc/v1.
+  # Its time-stamping authority stamps every signature and the archive timestamps (PAdES B-LTA).
+  [ -n "${TSA_URL:-}" ] || export TSA_URL="http://127.0.0.1:$pki_port/thidua/tsa/tsa"
   [ -n "${CSC_PROVIDERS:-}" ] || export CSC_PROVIDERS="{\"thu-nghiem\": {\"name\": \"Máy chủ ký số thử nghiệm (certomancer-csc-dummy)\", \"url\": \"http://127.0.0.1:$csc_port\"}}"
 fi
 # The demo's accounts share a published password: development only (seed_demo refuses with DEBUG=false).

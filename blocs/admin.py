@@ -9,6 +9,7 @@ from blocs.models import (
     ProvinceName,
     RoleAssignment,
     Term,
+    TrustedRoot,
     Unit,
     UnitName,
 )
@@ -38,6 +39,15 @@ class ProvinceAdmin(StateByServicesAdmin):
     list_select_related = ["successor"]
     search_fields = ["code", "name"]
     inlines = [ProvinceNameInline]
+
+
+@admin.register(TrustedRoot)
+class TrustedRootAdmin(StateByServicesAdmin):
+    """The history of the provinces' trust lists (changed only on the province's signing page)."""
+
+    list_display = ["province", "subject", "added_at", "removed_at"]
+    list_filter = ["province"]
+    search_fields = ["subject", "sha256"]
 
 
 @admin.register(Unit)

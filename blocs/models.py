@@ -116,6 +116,43 @@ class Province(DatedNamesMixin, models.Model):
         return self.name
 
 
+class TrustedRoot(models.Model):
+    """A root certificate in a province's trust list, with when it was added and (once) removed.
+
+    ``Province.trust_list`` is the list in force; these rows are its history: a root removed later
+    still tells whether a signature made while it was trusted chained to the list then.
+    """
+
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="trusted_roots")
+    sha256 = models.CharField(_("SHA-256 fingerprint"), max_length=64)
+    subject = models.CharField(_("subject"), max_length=500)
+    pem = models.TextField(_("certificate (PEM)"))
+    added_at = models.DateTimeField(_("added at"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("trusted root")
+        verbose_name_plural = _("trusted roots")
+        ordering = ["province", "added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "sha256"], condition=Q(removed_at__isnull=True), name="trusted_root_once"
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    def trusted_at(self, moment) -> bool:
+        return self.added_at <= moment and (self.removed_at is None or moment < self.removed_at)
+
+
 class ProvinceName(DatedName):
     province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="versions")
     name = models.CharField(_("name"), max_length=200)  # as long as Province.name

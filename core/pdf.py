@@ -103,7 +103,12 @@ def seal_pdf(data: bytes, *, reason: str) -> bytes:
         reason=reason,
         location=settings.SITE_URL,
     )
-    out = signers.sign_pdf(writer, metadata, signer=load_sealer())
+    timestamper = None
+    if settings.TSA_URL:  # a trusted time on the seal too; a TSA that does not answer fails the task (retried)
+        from pyhanko.sign.timestamps import HTTPTimeStamper
+
+        timestamper = HTTPTimeStamper(settings.TSA_URL, timeout=10)
+    out = signers.sign_pdf(writer, metadata, signer=load_sealer(), timestamper=timestamper)
     return out.getvalue()
 
 

@@ -425,3 +425,152 @@ def load_pem_certificates(data: bytes) -> list:
     if not certs:
         raise ValueError("no certificate")
     return certs
+
+
+# Timestamps and long-term validation ---------------------------------------------------
+
+
+def timestamper(url: str):
+    """Return pyHanko's RFC 3161 client of the time-stamping authority at *url*."""
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    return HTTPTimeStamper(url, timeout=SERVICE_TIMEOUT)
+
+
+async def async_probe_timestamps(url: str) -> None:
+    """Ask the time-stamping authority at *url* for one token; raise TimestampUnavailable if it does not
+    answer. Signing waits for this before anything is signed: never a signature without its timestamp."""
+    import os
+
+    try:
+        await timestamper(url).async_timestamp(hashlib.sha256(os.urandom(16)).digest(), "sha256")
+    except Exception as error:  # any failure of the service is the same answer: not now
+        raise TimestampUnavailable(str(error)[:200] or "no answer") from error
+
+
+class TimestampUnavailable(Exception):
+    """The time-stamping authority did not answer: the signature waits and is tried again."""
+
+
+def _signature_token(embedded):
+    """Return the signature timestamp token (RFC 3161) of an embedded signature, or None."""
+    from pyhanko.sign.general import find_unique_cms_attribute
+
+    try:
+        return find_unique_cms_attribute(embedded.signer_info["unsigned_attrs"], "signature_time_stamp_token")
+    except (KeyError, ValueError):
+        return None
+
+
+def signature_timestamp_time(data: bytes, field_name: str) -> datetime.datetime | None:
+    """Return the time the signature timestamp of *field_name* proves, or None if it carries none."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    for embedded in reader.embedded_signatures:
+        if str(embedded.field_name or "") == field_name:
+            token = _signature_token(embedded)
+            if token is None:
+                return None
+            return token["content"]["encap_content_info"]["content"].parsed["gen_time"].native
+    return None
+
+
+def _validation_context(roots: list, session, *, moment=None, fetch: bool = True):
+    from pyhanko_certvalidator import ValidationContext
+    from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
+
+    return ValidationContext(
+        trust_roots=list(roots),
+        allow_fetching=fetch,
+        revocation_mode="hard-fail",
+        moment=moment,
+        fetcher_backend=AIOHttpFetcherBackend(session, per_request_timeout=SERVICE_TIMEOUT) if fetch else None,
+    )
+
+
+async def async_make_long_term(data: bytes, *, roots: list, tsa_url: str) -> tuple[bytes, bytes]:
+    """Return (*data* with the validation data of every signature in its document security store,
+    then that with a document timestamp): PAdES B-LTA, two incremental revisions.
+
+    The chains of every signing certificate and of the timestamps, with their OCSP responses or
+    CRLs fetched now, go into the DSS with a VRI entry per signature; the document timestamp then
+    covers them all, so that validation needs no network from then on.
+    """
+    import aiohttp
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import signers
+    from pyhanko.sign.validation.dss import DocumentSecurityStore, collect_validation_info
+
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=SERVICE_TIMEOUT * 3)) as session:
+        context = _validation_context(roots, session)
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        writer = IncrementalPdfFileWriter(io.BytesIO(data))
+        for embedded in reader.embedded_signatures:
+            paths = await collect_validation_info(embedded, context)
+            DocumentSecurityStore.supply_dss_in_writer(
+                writer, embedded.pkcs7_content.hex().encode("ascii"), validation_context=context, paths=paths
+            )
+        out = io.BytesIO()
+        writer.write(out)
+        with_dss = out.getvalue()
+        stamper = signers.PdfTimeStamper(timestamper(tsa_url))
+        stamped = await stamper.async_timestamp_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(with_dss)), "sha256", validation_context=context
+        )
+        return with_dss, stamped.getvalue()
+
+
+async def async_renew_archive_timestamp(data: bytes, *, roots: list, tsa_url: str) -> bytes:
+    """Return *data* with the validation data of its last document timestamp stored and a new document
+    timestamp over it (PAdES B-LTA renewal), before the last one's certificate expires."""
+    import aiohttp
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import signers
+
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=SERVICE_TIMEOUT * 3)) as session:
+        context = _validation_context(roots, session)
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        stamper = signers.PdfTimeStamper(timestamper(tsa_url))
+        out = await stamper.async_update_archival_timestamp_chain(reader, context, in_place=False)
+        return out.getvalue()
+
+
+def last_timestamp_expiry(data: bytes) -> datetime.datetime | None:
+    """Return when the certificate of the newest document timestamp of *data* expires (None if none)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    stamps = [s for s in reader.embedded_signatures if s.sig_object_type == "/DocTimeStamp"]
+    if not stamps:
+        return None
+    return stamps[-1].signer_cert.not_valid_after
+
+
+def levels(data: bytes) -> dict[str, str]:
+    """Return {field name: PAdES level} for each signature of *data*: B-B (signed), B-T (with a
+    signature timestamp), B-LT (its validation data in the document security store), B-LTA (and a
+    document timestamp after it). Read from the file's structure; the validation is ``core.pdf``'s."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    embedded = list(reader.embedded_signatures)
+    dss = reader.root.get("/DSS")
+    vri = dss.get_object().get("/VRI") if dss is not None else None
+    vri_keys = set(vri.get_object().keys()) if vri is not None else set()
+    stamps = [s for s in embedded if s.sig_object_type == "/DocTimeStamp"]
+    result = {}
+    for signature in embedded:
+        if signature.sig_object_type == "/DocTimeStamp":
+            continue
+        level = "B-T" if _signature_token(signature) is not None else "B-B"
+        # pyHanko names a VRI entry by the SHA-1 of the signature's contents as hex (PAdES: as DER): either.
+        contents = signature.pkcs7_content
+        keys = {"/" + hashlib.sha1(c).hexdigest().upper() for c in (contents, contents.hex().encode("ascii"))}
+        if level == "B-T" and keys & vri_keys:
+            level = "B-LT"
+            if any(stamp.signed_revision > signature.signed_revision for stamp in stamps):
+                level = "B-LTA"
+        result[str(signature.field_name or "")] = level
+    return result

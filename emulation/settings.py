@@ -299,6 +299,14 @@ SEAL_TRUST_ROOTS = env_list("SEAL_TRUST_ROOTS", str(BASE_DIR / "var" / "seal" / 
 # "authorization": "implicit" | "otp" | "push"}}. Client credentials come from the environment (or a
 # secrets file the service manager reads into it), never from the database.
 CSC_PROVIDERS = json.loads(os.environ.get("CSC_PROVIDERS") or "{}")
+# The time-stamping authority (RFC 3161) every ký số signature, the long-term validation data and the
+# application's seal get their timestamps from (the official-duty CA's; the test PKI's in development).
+# Empty: no timestamps (then no pledge can complete at PAdES B-LTA; the deploy checks warn).
+TSA_URL = os.environ.get("TSA_URL", "")
+# A signature waiting for the time-stamping authority is tried again after this many seconds.
+TSA_RETRY_SECONDS = int(os.environ.get("TSA_RETRY_SECONDS", "30"))
+# The archive timestamp of a completed original is renewed this many days before its certificate expires.
+ARCHIVE_TIMESTAMP_MARGIN_DAYS = int(os.environ.get("ARCHIVE_TIMESTAMP_MARGIN_DAYS", "180"))
 # How long a signing turn is held before it passes to the next in line (seconds).
 SIGNING_TURN_SECONDS = int(os.environ.get("SIGNING_TURN_SECONDS", "300"))
 # A remote signature (authorisation, confirmation on the phone, signing) gives up after this long.

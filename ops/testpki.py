@@ -60,7 +60,7 @@ NAM_DINH_BLOC_UNITS = [
 # The Ninh Bình units of the demo with certificates (code, full name, head's name).
 NINH_BINH_HEADS = [
     ("KHCN", "Sở Khoa học và Công nghệ", "Lã Văn Tuấn"),
-    ("BDT", "Ban Dân tộc", "Hà Văn Thông"),
+    ("BDT", "Sở Dân tộc và Tôn giáo", "Hà Văn Thông"),  # renamed in 2025, before the merger
     ("GDDT", "Sở Giáo dục và Đào tạo", "Phạm Thị Nga"),
     ("VHTT", "Sở Văn hóa và Thể thao", "Trương Quốc Việt"),
     ("YT", "Sở Y tế", "Lê Minh Tâm"),

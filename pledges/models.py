@@ -252,6 +252,8 @@ class Revision(AppendOnly):
         FROZEN = "frozen", _("Frozen document")
         HEAD = "head", _("Head's signature")
         SEAL = "seal", _("Agency's seal")
+        VALIDATION = "validation", _("Validation data (certificates, OCSP, CRL)")
+        ARCHIVE = "archive", _("Archive timestamp")
 
     class Method(models.TextChoices):
         CSC = "csc", _("Remote signing (CSC)")
@@ -378,6 +380,9 @@ class PledgeEvent(Event):
         SEALED = "sealed", _("Agency seal added")
         TURN_EXPIRED = "turn_expired", _("Signing turn expired")
         SIGNING_FAILED = "signing_failed", _("Remote signing failed")
+        LONG_TERM = "long_term", _("Validation data and archive timestamp added (PAdES B-LTA)")
+        ARCHIVE_RENEWED = "archive_renewed", _("Archive timestamp renewed")
+        ARCHIVE_FAILED = "archive_failed", _("Archive timestamp not added")
 
     pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

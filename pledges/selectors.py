@@ -8,6 +8,40 @@ from core import pdf as pdf_engine
 from pledges.models import Pledge, RequiredSigner, Signature
 
 
+def _levels(data: bytes) -> dict[str, str]:
+    """{field: PAdES level} of the signatures of *data*; nothing for a file pyHanko cannot read."""
+    from core import signing
+
+    try:
+        return signing.levels(data)
+    except Exception:  # a crafted or damaged upload: no levels, its verdicts say the rest
+        return {}
+
+
+def _timestamp_time(data: bytes, field: str):
+    from core import signing
+
+    try:
+        return signing.signature_timestamp_time(data, field)
+    except Exception:
+        return None
+
+
+def roots_ever_trusted(province) -> list:
+    """Every root *province*'s trust list ever held, removed ones included: what ``/verify/`` checks a
+    file against (a root removed later does not make a signature made while it was trusted untrusted;
+    the revision records which root its signature chained to when it was signed)."""
+    from core import signing
+
+    certs = {}
+    for row in province.trusted_roots.all():
+        try:
+            certs[row.sha256] = signing.load_pem_certificates(row.pem.encode())[0]
+        except ValueError:
+            continue
+    return list(certs.values()) or trust_roots(province)
+
+
 def trust_roots(province) -> list:
     """Return the root certificates of *province*'s trust list (none if it has none or it is unreadable)."""
     from core import signing
@@ -52,9 +86,13 @@ def pdf_verdict(data: bytes) -> dict:
     registered_end = (
         len(data) if exact else (ends[revision.sha256 if revision else registered.pdf_sha256] if registered else 0)
     )
-    extra_roots = trust_roots(registered.term.bloc.province) if registered is not None else []
+    extra_roots = roots_ever_trusted(registered.term.bloc.province) if registered is not None else []
     report = pdf_engine.inspect_pdf(data, extra_roots=extra_roots)
     signatures = report["signatures"]
+    levels = _levels(data)
+    for signature in signatures:
+        signature["level"] = levels.get(signature["field"], "")
+        signature["timestamp"] = _timestamp_time(data, signature["field"]) if signature["level"] != "B-B" else None
     if registered is not None and registered.is_digital:
         by_end = {r.size: r for r in registered.revisions.exclude(number=0)}
         for signature in signatures:

@@ -79,9 +79,52 @@ def prepare_original(pledge_id: int) -> str:
 def sign_remote(turn_id: int, otp: str = "") -> str:
     """Make the turn holder's remote signature over the CSC API and store its revision.
 
-    Never retried: a failure ends the turn with its reason, and the signer takes their place again
-    (a retry could ask their phone to confirm twice).
+    Never retried after a failure, which ends the turn with its reason (a retry could ask the signer's
+    phone to confirm twice); retried, with the turn held, while the time-stamping authority does not
+    answer (then nothing has been signed yet).
     """
+    from huey.exceptions import RetryTask
+
+    from core.signing import TimestampUnavailable
     from pledges.services import digital
 
-    return digital.remote_sign(turn_id, otp)
+    try:
+        return digital.remote_sign(turn_id, otp)
+    except TimestampUnavailable as error:  # nothing was signed: the turn waits, the task comes back
+        message = f"the time-stamping authority does not answer: {error}"
+        raise RetryTask(message, delay=settings.TSA_RETRY_SECONDS) from error
+
+
+@task(retries=5, retry_delay=60, retry_backoff=3, timeout=300)
+def make_long_term(pledge_id: int) -> str:
+    """Add the validation data and the archive timestamp to a completed ký số original (PAdES B-LTA);
+    retried after 1, 3, 9, 27 and 81 minutes (a time-stamping or revocation service down)."""
+    from pledges.services import digital
+
+    return digital.original_make_long_term(pledge_id)
+
+
+@task(retries=3, retry_delay=300, retry_backoff=3, timeout=300)
+def renew_archive_timestamp(pledge_id: int) -> str:
+    from pledges.services import digital
+
+    return digital.archive_renew(pledge_id)
+
+
+@db_periodic_task(crontab(hour="3", minute="20"))
+def renew_archive_timestamps() -> int:
+    """Every night: queue a new archive timestamp for each ký số original whose last one expires within
+    ARCHIVE_TIMESTAMP_MARGIN_DAYS, and the long-term data of any completed original still without it."""
+    from pledges.models import Pledge, Revision
+    from pledges.services import digital
+
+    queued = 0
+    originals = Pledge.objects.filter(status=Pledge.Status.COMPLETED, signing_mode=Pledge.SigningMode.DIGITAL)
+    for pledge in originals.order_by("pk"):
+        if not pledge.revisions.filter(kind=Revision.Kind.ARCHIVE).exists():
+            enqueue_after_commit(make_long_term, pledge.pk)
+            queued += 1
+        elif digital.archive_renew_due(pledge):
+            enqueue_after_commit(renew_archive_timestamp, pledge.pk)
+            queued += 1
+    return queued

@@ -71,8 +71,8 @@ _sources: dict[str, set[tuple[str, str]]] = {}
 REFUSAL_WRITES = {
     # The frozen PDF is rendered and stored on its first request, whoever asks (its bytes never change).
     "pledges:frozen_pdf": {"pledges_pledge"},
-    # A refused digital signature is recorded as an event, after freezing the PDF it was checked against.
-    "pledges:sign_digital": {"pledges_pledge", "pledges_pledgeevent"},
+    # A refused upload of a digitally signed revision is recorded as an event.
+    "pledges:digital_upload": {"pledges_pledgeevent"},
 }
 
 

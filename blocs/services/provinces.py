@@ -171,6 +171,23 @@ def _check_trust_list(text: str) -> list[TrustRoot]:
     return list(roots.values())
 
 
+def _trusted_roots_sync(province: Province, roots: list, actor) -> None:
+    """Record in the trust list's history the roots added and removed by this change."""
+    from blocs.models import TrustedRoot
+
+    now = clock.now()
+    wanted = {root.sha256_fingerprint.replace(" ", "").lower(): root for root in roots}
+    active = {row.sha256: row for row in TrustedRoot.objects.filter(province=province, removed_at__isnull=True)}
+    for sha256, row in active.items():
+        if sha256 not in wanted:
+            TrustedRoot.objects.filter(pk=row.pk).update(removed_at=now, removed_by=actor)
+    for sha256, root in wanted.items():
+        if sha256 not in active:
+            TrustedRoot.objects.create(
+                province=province, sha256=sha256, subject=root.subject[:500], pem=root.pem, added_at=now, added_by=actor
+            )
+
+
 def province_signing_set(*, actor, province: Province, trust_list: str, requires_agency_seal: bool) -> Province:
     """Set *province*'s rules for ký số: the roots signing certificates must chain to, and agency seals.
 
@@ -199,6 +216,7 @@ def province_signing_set(*, actor, province: Province, trust_list: str, requires
             return province
         province.trust_list, province.requires_agency_seal = stored, requires_agency_seal
         province.save(update_fields=["trust_list", "requires_agency_seal"])
+        _trusted_roots_sync(province, roots, actor)
         subjects = "; ".join(root.subject for root in roots) or _("none")
         seals = (
             _("the unit's clerk adds the agency's signature after its head")

@@ -40,5 +40,13 @@ def province_signing(request, pk):
     return render(
         request,
         "blocs/province_signing.html",
-        {"province": province, "form": form, "roots": roots, "unreadable": unreadable},
+        {
+            "province": province,
+            "form": form,
+            "roots": roots,
+            "unreadable": unreadable,
+            "history": list(
+                province.trusted_roots.select_related("added_by", "removed_by").order_by("-added_at", "-pk")
+            ),
+        },
     )

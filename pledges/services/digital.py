@@ -556,6 +556,17 @@ def revision_upload(
             problem = _("Another signature was added meanwhile: download the current revision and sign it again.")
         raise PledgeError(problem, field="signed_pdf")
     verdict = _certificate_verdict(pledge, slot, actor, found.certificate, found.other_certs)
+    if settings.TSA_URL:
+        stamped = signing.signature_timestamp_time(signed_pdf, slot.field)
+        if stamped is None:
+            raise PledgeError(
+                _(
+                    "Your signing tool added no timestamp to the signature: set its time-stamping server"
+                    " (TSA) to %(url)s and sign again."
+                )
+                % {"url": settings.TSA_URL},
+                field="signed_pdf",
+            )
     return _store(
         pledge=pledge,
         turn_id=turn_id,
@@ -720,7 +731,12 @@ async def _remote_signed(
             verdict = await check(credential.signing_cert, list(credential.chain))
             signer = CSCSigner(session, auth_manager=_authorizer(session, info, credential, otp))
             data = await signing.async_sign_field(
-                base, field_name=field, signer=signer, appearance=appearance, reason=reason
+                base,
+                field_name=field,
+                signer=signer,
+                appearance=appearance,
+                reason=reason,
+                timestamper=signing.timestamper(settings.TSA_URL) if settings.TSA_URL else None,
             )
     except (RemoteSigningError, PledgeError):
         raise
@@ -756,6 +772,12 @@ def remote_sign(turn_id: int, otp: str = "") -> str:
             raise PledgeError(_("Link your remote-signing account first (Tài khoản ký số từ xa)."))
         base = revision_bytes(pledge.revisions.get(number=turn.base_number))
         roots = trust_roots(pledge.term.bloc.province)
+        if settings.TSA_URL:
+            try:  # before anything is signed: never a signature without its timestamp
+                signing_run(signing.async_probe_timestamps(settings.TSA_URL))
+            except signing.TimestampUnavailable:
+                _hold(turn)
+                raise
 
         async def check(certificate, chain):
             verdict = await signing.async_check_certificate(certificate, roots=roots, other_certs=chain)
@@ -800,6 +822,14 @@ def remote_sign(turn_id: int, otp: str = "") -> str:
     return "signed"
 
 
+def _hold(turn: SigningTurn) -> None:
+    """Keep *turn* with its holder while the time-stamping authority does not answer (the task retries)."""
+    logger.warning("the time-stamping authority does not answer: turn %s waits", turn.pk)
+    SigningTurn.objects.filter(pk=turn.pk, finished_at__isnull=True).update(
+        expires_at=clock.now() + datetime.timedelta(seconds=settings.SIGNING_TURN_SECONDS)
+    )
+
+
 def _fail(turn: SigningTurn, message: str) -> None:
     """End *turn* as failed with *message* (its holder sees it) and pass the turn on."""
     with transaction.atomic():
@@ -816,3 +846,83 @@ def last_failure(pledge: Pledge, user) -> SigningTurn | None:
     """Return *user*'s last failed remote signature on *pledge* since their last place in line."""
     last = SigningTurn.objects.filter(pledge=pledge, user=user).order_by("-pk").first()
     return last if last is not None and last.outcome == SigningTurn.Outcome.FAILED else None
+
+
+# Long-term validation (PAdES B-LTA) ---------------------------------------------------
+
+
+def _append_revisions(pledge: Pledge, base: Revision, files: list[tuple[str, bytes]], kind_event: str, **details):
+    """Store *files* ([(kind, bytes)]) as the revisions after *base*, if *base* is still the latest."""
+    with transaction.atomic():
+        pledge = _locked(pledge)
+        latest = latest_revision(pledge)
+        if latest.pk != base.pk:
+            return []
+        stored, now, number = [], clock.now(), base.number
+        for kind, data in files:
+            number += 1
+            revision = Revision(
+                pledge=pledge, number=number, kind=kind, sha256=signing_sha256(data), size=len(data), created_at=now
+            )
+            revision.file.save(f"{pledge.pk}-{number}-{uuid.uuid4().hex}.pdf", ContentFile(data), save=False)
+            revision.save()
+            stored.append(revision)
+        _event(pledge, kind_event, revision=number, sha256=stored[-1].sha256, **details)
+    return stored
+
+
+def original_make_long_term(pledge_id: int) -> str:
+    """Add to a completed original the validation data of every signature (chains, OCSP responses or
+    CRLs, fetched now, in the document security store with a VRI entry each) and a document
+    timestamp over it all: PAdES B-LTA, from then on verifiable without a network. Once."""
+    pledge = Pledge.objects.select_related("term__bloc__province").filter(pk=pledge_id).first()
+    if pledge is None or not pledge.is_digital or pledge.status != Status.COMPLETED:
+        return "gone"
+    if pledge.revisions.filter(kind=Revision.Kind.ARCHIVE).exists():
+        return "done"
+    if not settings.TSA_URL:
+        logger.warning("no TSA_URL: the original of pledge %s stays without an archive timestamp", pledge_id)
+        return "no time-stamping authority"
+    base = latest_revision(pledge)
+    try:
+        with_dss, stamped = signing_run(
+            signing.async_make_long_term(
+                revision_bytes(base), roots=trust_roots(pledge.term.bloc.province), tsa_url=settings.TSA_URL
+            )
+        )
+    except Exception as error:  # retried by the task; the board sees each failure in the audit trail
+        _event(pledge, PledgeEvent.Kind.ARCHIVE_FAILED, reason=str(error)[:200])
+        raise
+    files = [(Revision.Kind.VALIDATION, with_dss), (Revision.Kind.ARCHIVE, stamped)]
+    stored = _append_revisions(pledge, base, files, PledgeEvent.Kind.LONG_TERM)
+    return "stored" if stored else "superseded"
+
+
+def archive_renew_due(pledge: Pledge, *, now=None) -> bool:
+    """Whether the newest archive timestamp of *pledge*'s original expires within the margin."""
+    latest = latest_revision(pledge)
+    if latest is None or latest.kind != Revision.Kind.ARCHIVE:
+        return False
+    expiry = signing.last_timestamp_expiry(revision_bytes(latest))
+    margin = datetime.timedelta(days=settings.ARCHIVE_TIMESTAMP_MARGIN_DAYS)
+    return expiry is not None and expiry - margin <= (now or clock.now())
+
+
+def archive_renew(pledge_id: int, *, force: bool = False) -> str:
+    """Store the last archive timestamp's validation data and add a new document timestamp over the
+    original, when the last one's certificate expires within the margin (or *force*)."""
+    pledge = Pledge.objects.select_related("term__bloc__province").filter(pk=pledge_id).first()
+    if pledge is None or not settings.TSA_URL or not (force or archive_renew_due(pledge)):
+        return "not due"
+    base = latest_revision(pledge)
+    try:
+        renewed = signing_run(
+            signing.async_renew_archive_timestamp(
+                revision_bytes(base), roots=trust_roots(pledge.term.bloc.province), tsa_url=settings.TSA_URL
+            )
+        )
+    except Exception as error:
+        _event(pledge, PledgeEvent.Kind.ARCHIVE_FAILED, reason=str(error)[:200])
+        raise
+    stored = _append_revisions(pledge, base, [(Revision.Kind.ARCHIVE, renewed)], PledgeEvent.Kind.ARCHIVE_RENEWED)
+    return "renewed" if stored else "superseded"

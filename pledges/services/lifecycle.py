@@ -294,3 +294,6 @@ def after_completion(pledge_id: int) -> None:
     logger.info("pledge %s completed", pledge_id)
     Pledge.objects.filter(pk=pledge_id, pdf_status=Pledge.PdfStatus.NONE).update(pdf_status=Pledge.PdfStatus.PENDING)
     enqueue_after_commit("pledges.tasks.produce_pdf", pledge_id)
+    if Pledge.objects.filter(pk=pledge_id, signing_mode=Pledge.SigningMode.DIGITAL).exists():
+        # Ký số: the original's validation data and archive timestamp (PAdES B-LTA).
+        enqueue_after_commit("pledges.tasks.make_long_term", pledge_id)

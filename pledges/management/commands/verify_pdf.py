@@ -54,6 +54,8 @@ class Command(BaseCommand):
                 f"  {number}. {signature['signer'] or '?'}: {'intact' if signature['intact'] else 'BROKEN'},"
                 f" covers {signature['coverage']}, changes after it: {signature['changes_after']},"
                 f" {TRUST[signature['trust']]}"
+                + (f", PAdES {signature['level']}" if signature.get("level") else "")
+                + (f", timestamp {signature['timestamp'].isoformat()}" if signature.get("timestamp") else "")
             )
             revision = signature.get("revision")
             if revision is not None:
