@@ -84,6 +84,7 @@ class OpenForm(forms.Form):
         label=_("How the heads sign"),
         choices=Pledge.SigningMode.choices,
         widget=forms.RadioSelect,
+        required=False,  # left out: ký số wherever the province has a trust list
         help_text=_(
             "Digital signatures make the signed PDF an electronic original (each head's own certificate);"
             " signature images make an electronic record under the application's seal."

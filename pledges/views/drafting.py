@@ -175,7 +175,7 @@ def pledge_open(request, pk):
                 pledge=pledge,
                 deadline=data["deadline"],
                 expected_hash=data["content_hash"],
-                signing_mode=data["signing_mode"],
+                signing_mode=data["signing_mode"] or None,
             ),
         )
         if opened:

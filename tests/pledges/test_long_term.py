@@ -131,3 +131,19 @@ def test_an_upload_without_a_timestamp_is_refused(small, settings):
     with translation.override("en"), pytest.raises(PledgeError, match="no timestamp"):
         digital.revision_upload(actor=head, pledge=small.pledge, signed_pdf=unstamped)
     assert not Revision.objects.filter(pledge=small.pledge, number=1).exists()
+
+
+@pytest.mark.pdf
+def test_the_original_stays_an_archival_pdf(small, tmp_path):
+    """PDF/A-3b identification kept and every font embedded through all the incremental revisions
+    (checked with pikepdf's XMP reader and poppler's pdffonts; no PDF/A validator is installed here)."""
+    import pikepdf
+
+    _sign_all(small)
+    path = tmp_path / "original.pdf"
+    path.write_bytes(small.current())
+    with pikepdf.open(path) as document, document.open_metadata() as xmp:
+        assert xmp.get("pdfaid:part") == "3" and xmp.get("pdfaid:conformance") == "B"
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, timeout=60).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
+    assert rows and all(row[-5] == "yes" for row in rows), fonts  # the "emb" column

@@ -46,7 +46,8 @@ def build(db):
 #  1. the session  2. the user with unit and province  3. the pledge with term, bloc, province
 #  4. the items  5. the required signers with units  6. the signatures with signers
 #  7. the term (access)  8. the term's member unit ids (access)  9. the unit's name versions (capacity title)
-SIGN_PAGE_QUERIES = 9
+#  10. the revisions of a ký số original (none here)
+SIGN_PAGE_QUERIES = 10
 
 
 @pytest.mark.parametrize("members", [3, 15])
@@ -61,8 +62,8 @@ def test_signing_page_query_count(client, build, django_assert_num_queries, memb
 # The progress page (the pledge with its signers), as the board:
 #  1. the session  2. the user  3. the pledge with term, bloc, province  4. the items
 #  5. the required signers with units  6. the signatures with signers  7. the term (access)
-#  8. all provinces (the board's scope)  9. the events with their actors
-PROGRESS_PAGE_QUERIES = 9
+#  8. all provinces (the board's scope)  9. the events with their actors  10. the revisions (ký số)
+PROGRESS_PAGE_QUERIES = 10
 
 
 @pytest.mark.parametrize("members", [3, 15])
