@@ -54,8 +54,10 @@ class Kyso:
 
         base = self.current() if data is None else data
         stamper = signing.timestamper(settings.TSA_URL) if settings.TSA_URL else None
+        # A signing tool draws its own appearance; this one, like a careful tool, embeds its font.
+        appearance = signing.Appearance(lines=(f"Ký bởi: {testpki.HOLDERS[label].common_name}",))
         return signing.sign_field(
-            base, field_name=field_name, signer=signer, appearance=None, reason="Ký", timestamper=stamper
+            base, field_name=field_name, signer=signer, appearance=appearance, reason="Ký", timestamper=stamper
         )
 
 
