@@ -552,7 +552,7 @@ def revision_upload(
     found = signing.check_appended(base, signed_pdf)
     problem = _file_problem(found, slot)
     if problem:
-        if found.problem == signing.NOT_APPENDED and latest_revision(pledge).number != base_number:
+        if found.problem == signing.NOT_APPENDED and _built_on_earlier(pledge, signed_pdf, base_number):
             problem = _("Another signature was added meanwhile: download the current revision and sign it again.")
         raise PledgeError(problem, field="signed_pdf")
     verdict = _certificate_verdict(pledge, slot, actor, found.certificate, found.other_certs)
@@ -579,6 +579,16 @@ def revision_upload(
         ip=ip,
         user_agent=user_agent,
     )
+
+
+def _built_on_earlier(pledge: Pledge, data: bytes, base_number: int) -> bool:
+    """Whether *data* begins with an earlier revision than the current one (a stale download, signed)."""
+    import hashlib
+
+    for revision in pledge.revisions.filter(number__lt=base_number).order_by("-number"):
+        if len(data) > revision.size and hashlib.sha256(data[: revision.size]).hexdigest() == revision.sha256:
+            return True
+    return False
 
 
 # Remote signing over the CSC API ----------------------------------------------------
@@ -679,8 +689,6 @@ def _client_session():
 
 async def _credential_certificates(provider: dict, credential_id: str):
     """Return the certificate of a CSC credential and its chain, as the provider gives them."""
-    import aiohttp
-    from pyhanko.sign.general import SigningError
     from pyhanko.sign.signers.csc_signer import fetch_certs_in_csc_credential
 
     try:
@@ -689,7 +697,7 @@ async def _credential_certificates(provider: dict, credential_id: str):
             credential = await fetch_certs_in_csc_credential(session, info)
     except RemoteSigningError:
         raise
-    except (SigningError, aiohttp.ClientError, TimeoutError, ValueError, KeyError, TypeError) as error:
+    except Exception as error:  # the provider's answers are not trusted: anything odd is a refusal
         logger.info("CSC credential %s not read: %s", credential_id[:40], error)
         raise RemoteSigningError(
             _("The signing provider did not give this credential's certificate (it does not exist, or did not answer).")
@@ -720,16 +728,17 @@ async def _remote_signed(
     provider: dict, credential_id: str, base: bytes, check, *, field: str, appearance, reason: str, otp: str
 ):
     """Read the credential, check its certificate (*check*), sign *base*'s *field* remotely."""
-    import aiohttp
-    from pyhanko.sign.general import SigningError
+    import asyncio
+
     from pyhanko.sign.signers.csc_signer import CSCSigner, fetch_certs_in_csc_credential
 
-    try:
+    async def sign():
         async with _client_session() as session:
             info = _csc_session_info(provider, credential_id, await _provider_token(session, provider))
             credential = await fetch_certs_in_csc_credential(session, info)
             verdict = await check(credential.signing_cert, list(credential.chain))
-            signer = CSCSigner(session, auth_manager=_authorizer(session, info, credential, otp))
+            authorizer = _authorizer(session, info, credential, otp)
+            signer = CSCSigner(session, auth_manager=authorizer, sign_timeout=settings.REMOTE_SIGNING_TIMEOUT)
             data = await signing.async_sign_field(
                 base,
                 field_name=field,
@@ -738,16 +747,19 @@ async def _remote_signed(
                 reason=reason,
                 timestamper=signing.timestamper(settings.TSA_URL) if settings.TSA_URL else None,
             )
-    except (RemoteSigningError, PledgeError):
+            return data, verdict
+
+    try:  # the whole exchange, whatever each library call allows itself, within REMOTE_SIGNING_TIMEOUT
+        return await asyncio.wait_for(sign(), timeout=settings.REMOTE_SIGNING_TIMEOUT)
+    except (RemoteSigningError, PledgeError, signing.TimestampUnavailable):
         raise
-    except (SigningError, aiohttp.ClientError, TimeoutError, ValueError, KeyError, TypeError) as error:
+    except Exception as error:  # the provider's answers are not trusted: anything odd is a refusal
         logger.info("remote signature failed: %s", error)
         raise RemoteSigningError(
             _(
                 "The signing provider did not sign (it refused, answered something unexpected, or did not answer in time)."
             )
         ) from error
-    return data, verdict
 
 
 def remote_sign(turn_id: int, otp: str = "") -> str:
