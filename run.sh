@@ -75,6 +75,30 @@ if [ "$debug" = 1 ]; then
   [ -n "${TSA_URL:-}" ] || export TSA_URL="http://127.0.0.1:$pki_port/thidua/tsa/tsa"
   [ -n "${CSC_PROVIDERS:-}" ] || export CSC_PROVIDERS="{\"thu-nghiem\": {\"name\": \"Máy chủ ký số thử nghiệm (certomancer-csc-dummy)\", \"url\": \"http://127.0.0.1:$csc_port\"}}"
 fi
+stop_tree() {  # a process and its children (runserver's reloader runs the server as a child)
+  pkill -TERM -P "$1" 2>/dev/null || true
+  kill -TERM "$1" 2>/dev/null || true
+}
+pki=""
+if [ "$debug" = 1 ]; then
+  # Started now: the demo's 2022 pledge is sealed with a timestamp from its time-stamping authority.
+  say "Test PKI on http://127.0.0.1:$pki_port/, CSC signing server on http://127.0.0.1:$csc_port/csc/v1"
+  .venv/bin/python manage.py test_pki --serve --pki-port "$pki_port" --csc-port "$csc_port" & pki=$!
+  trap '[ -z "$pki" ] || stop_tree "$pki"' EXIT
+  .venv/bin/python - "$pki_port" "$csc_port" <<'WAIT' || { echo "The test PKI did not start (ports $pki_port, $csc_port in use?)." >&2; exit 1; }
+import socket, sys, time
+deadline = time.monotonic() + 60
+for port in map(int, sys.argv[1:]):
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                sys.exit(1)
+            time.sleep(0.2)
+WAIT
+fi
 # The demo's accounts share a published password: development only (seed_demo refuses with DEBUG=false).
 if [ "$debug" = 0 ]; then
   say "DEBUG is off: the demo is not loaded (seed_demo --force loads it with random passwords)"
@@ -89,15 +113,6 @@ if [ "$serve" = 1 ]; then
   # If one stops, the others are stopped too: a server without its consumer would leave PDFs pending
   # and e-mails unsent without a word, and without the PKI signing with a certificate would fail.
   say "Serving on http://127.0.0.1:$port/ with the task consumer (Ctrl-C stops all)"
-  stop_tree() {  # a process and its children (runserver's reloader runs the server as a child)
-    pkill -TERM -P "$1" 2>/dev/null || true
-    kill -TERM "$1" 2>/dev/null || true
-  }
-  pki=""
-  if [ "$debug" = 1 ]; then
-    say "Test PKI on http://127.0.0.1:$pki_port/, CSC signing server on http://127.0.0.1:$csc_port/csc/v1"
-    .venv/bin/python manage.py test_pki --serve --pki-port "$pki_port" --csc-port "$csc_port" & pki=$!
-  fi
   .venv/bin/python manage.py run_huey & consumer=$!
   .venv/bin/python manage.py runserver "127.0.0.1:$port" & server=$!
   trap 'stop_tree "$server"; stop_tree "$consumer"; [ -z "$pki" ] || stop_tree "$pki"; wait; exit 130' INT TERM
