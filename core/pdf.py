@@ -126,8 +126,12 @@ MAX_REVISION_ENDS = 1000
 
 
 def _signature_verdict(embedded, context, roots_configured: bool) -> dict:
-    """Return what one embedded signature proves, with pyHanko's validation (and its difference analysis)."""
-    from pyhanko.sign.validation import validate_pdf_signature
+    """Return what one embedded signature proves, with pyHanko's validation (and its difference analysis).
+
+    A document timestamp (PAdES B-LTA's archive timestamp) is validated as one: its "signer" is the
+    time-stamping authority.
+    """
+    from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 
     _, _, start, length = (list(embedded.byte_range) + [0, 0, 0, 0])[:4]
     verdict = {
@@ -154,7 +158,10 @@ def _signature_verdict(embedded, context, roots_configured: bool) -> dict:
             "valid_from": cert.not_valid_before,
             "valid_until": cert.not_valid_after,
         }
-        status = validate_pdf_signature(embedded, context)
+        if embedded.sig_object_type == "/DocTimeStamp":
+            status = validate_pdf_timestamp(embedded, context)
+        else:
+            status = validate_pdf_signature(embedded, context)
     except Exception as error:  # a damaged or crafted signature: reported, never raised
         verdict["error"] = str(error)[:200]
         return verdict

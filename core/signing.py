@@ -130,6 +130,8 @@ class Appearance:
     image_png: bytes | None = None
     ink: tuple[int, int, int] = BLUE
     font_size: int = 7
+    # An agency's seal: without a seal image, a round red stamp with the lines inside.
+    seal: bool = False
 
 
 def inked(png: bytes, ink: tuple[int, int, int]):
@@ -163,6 +165,19 @@ def appearance_pdf(appearance: Appearance, width: float, height: float) -> bytes
         inked(appearance.image_png, appearance.ink).save(out, format="PNG")
         image = f'<img src="data:image/png;base64,{base64.b64encode(out.getvalue()).decode()}" alt="">'
     lines = "".join(f"<p>{html.escape(line)}</p>" for line in appearance.lines)
+    if appearance.seal and not image:
+        red = "rgb({}, {}, {})".format(*appearance.ink)
+        side = min(width, height) - 2
+        css = (
+            f"@page {{ size: {width}pt {height}pt; margin: 0 }}"
+            f"html, body {{ margin: 0; }} div.seal {{ width: {side}pt; height: {side}pt; border: 1.4pt solid {red};"
+            " border-radius: 50%; box-sizing: border-box; display: flex; flex-direction: column;"
+            " justify-content: center; align-items: center; text-align: center; margin: 1pt auto;"
+            f" font-family: 'Liberation Serif'; font-weight: 700; font-size: {appearance.font_size}pt;"
+            f" line-height: 1.1; color: {red}; padding: 3pt; }} p {{ margin: 0; }}"
+        )
+        document = f'<html lang="vi"><body><div class="seal">{lines}</div></body></html>'
+        return HTML(string=document).write_pdf(stylesheets=[CSS(string=css + font_faces())])
     css = (
         f"@page {{ size: {width}pt {height}pt; margin: 0 }}"
         "html, body { margin: 0; height: 100%; }"

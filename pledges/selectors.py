@@ -118,7 +118,11 @@ def pdf_verdict(data: bytes) -> dict:
         "sealed": last is not None,
         "intact": bool(signatures) and all(s["intact"] for s in signatures),
         "whole_file": bool(last and last["whole_file"]),
-        "ok": exact is not None and bool(signatures) and all(s["intact"] for s in signatures) and last["whole_file"],
+        # The last signature covers the whole file, or only long-term validation data follows it (B-LTA).
+        "ok": exact is not None
+        and bool(signatures)
+        and all(s["intact"] for s in signatures)
+        and (last["whole_file"] or last["changes_after"] == "lta_updates"),
     }
 
 

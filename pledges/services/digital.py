@@ -516,7 +516,10 @@ def _appearance(slot: Slot, user, moment) -> signing.Appearance:
     if unit.seal_image:
         with unit.seal_image.open("rb") as handle:
             image = handle.read()
-    return signing.Appearance(lines=(slot.signer.unit_name, when), image_png=image, ink=signing.RED, font_size=5)
+    local_time = f"{local:%H:%M:%S %d/%m/%Y}"
+    return signing.Appearance(
+        lines=(slot.signer.unit_name.upper(), local_time), image_png=image, ink=signing.RED, font_size=5, seal=True
+    )
 
 
 # Upload (a USB token's signing tool, or the signing plugin) -----------------------------
