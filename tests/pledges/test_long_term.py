@@ -71,6 +71,14 @@ def test_every_signature_is_timestamped_and_the_original_reaches_b_lta(small):
     statuses = _offline_statuses(small, data)
     assert len(statuses) == 2 and all(s.intact and s.valid and s.trusted for s in statuses)
     assert PledgeEvent.objects.filter(pledge=small.pledge, kind=PledgeEvent.Kind.LONG_TERM).count() == 1
+    # /verify/ and verify_pdf: the registered original, every signature intact at B-LTA, the archive
+    # timestamp verified as a timestamp.
+    from pledges.selectors import pdf_verdict
+
+    verdict = pdf_verdict(data)
+    assert verdict["ok"] and verdict["exact"] and verdict["revision_latest"]
+    assert [s["level"] for s in verdict["signatures"]] == ["B-LTA", "B-LTA", ""]
+    assert all(s["intact"] and s["trust"] == "trusted" for s in verdict["signatures"])
 
 
 @pytest.mark.pdf
