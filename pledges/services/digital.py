@@ -53,21 +53,21 @@ def original_prepare(pledge_id: int, *, time_limit: float | None = None) -> Revi
         return existing
     limit = settings.PDF_TIME_LIMIT if time_limit is None else time_limit
     data = run_with_time_limit(lambda: pdf.render_original(pledge), limit)
-    revision = Revision(
-        pledge=pledge,
-        number=0,
-        kind=Revision.Kind.FROZEN,
-        sha256=signing_sha256(data),
-        size=len(data),
-        created_at=clock.now(),
-    )
-    revision.file.save(f"{pledge.pk}-0-{uuid.uuid4().hex}.pdf", ContentFile(data), save=False)
+    revision = _new_revision(pledge, 0, Revision.Kind.FROZEN, data)
     try:
         with transaction.atomic():
             revision.save()
     except IntegrityError:  # another worker stored it first: keep theirs
         revision.file.storage.delete(revision.file.name)
         return pledge.revisions.get(number=0)
+    return revision
+
+
+def _new_revision(pledge: Pledge, number: int, kind: str, data: bytes, **fields) -> Revision:
+    """Return revision *number* of *pledge* holding *data* (its file written, the row not yet saved)."""
+    fields.setdefault("created_at", clock.now())
+    revision = Revision(pledge=pledge, number=number, kind=kind, sha256=signing_sha256(data), size=len(data), **fields)
+    revision.file.save(f"{pledge.pk}-{number}-{uuid.uuid4().hex}.pdf", ContentFile(data), save=False)
     return revision
 
 
@@ -439,18 +439,17 @@ def _store(
         unit = Unit.objects.prefetch_related("versions").get(pk=slot.signer.unit_id)
         earlier = Revision.objects.filter(kind=slot.role).exclude(certificate_fingerprint="")
         earlier = earlier.filter(signer=actor) if slot.role == Role.HEAD else earlier.filter(unit=unit)
-        revision = Revision(
-            pledge=pledge,
-            number=latest.number + 1,
-            kind=Revision.Kind.HEAD if slot.role == Role.HEAD else Revision.Kind.SEAL,
+        revision = _new_revision(
+            pledge,
+            latest.number + 1,
+            Revision.Kind.HEAD if slot.role == Role.HEAD else Revision.Kind.SEAL,
+            data,
             method=method,
             field_name=slot.field,
             unit=unit,
             signer=actor,
             unit_name=unit.name_on(timezone.localdate(now)),
             signer_name=actor.full_name,
-            sha256=signing_sha256(data),
-            size=len(data),
             certificate_subject=verdict.subject,
             certificate_issuer=verdict.issuer,
             certificate_serial=verdict.serial,
@@ -464,7 +463,6 @@ def _store(
             ip=ip,
             user_agent=(user_agent or "")[:400],
         )
-        revision.file.save(f"{pledge.pk}-{revision.number}-{uuid.uuid4().hex}.pdf", ContentFile(data), save=False)
         revision.save()
         SigningTurn.objects.filter(pk=turn.pk).update(finished_at=now, outcome=SigningTurn.Outcome.SIGNED)
         details = {
@@ -876,10 +874,7 @@ def _append_revisions(pledge: Pledge, base: Revision, files: list[tuple[str, byt
         stored, now, number = [], clock.now(), base.number
         for kind, data in files:
             number += 1
-            revision = Revision(
-                pledge=pledge, number=number, kind=kind, sha256=signing_sha256(data), size=len(data), created_at=now
-            )
-            revision.file.save(f"{pledge.pk}-{number}-{uuid.uuid4().hex}.pdf", ContentFile(data), save=False)
+            revision = _new_revision(pledge, number, kind, data, created_at=now)
             revision.save()
             stored.append(revision)
         _event(pledge, kind_event, revision=number, sha256=stored[-1].sha256, **details)

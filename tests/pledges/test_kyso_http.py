@@ -426,7 +426,7 @@ def test_a_file_signed_on_a_revision_that_is_no_longer_the_latest_is_refused(kys
     again = upload(act, a, kyso, stale)
 
     assert late.status_code == 400 and vi(NOT_YOUR_TURN) in late.content.decode()
-    assert again.status_code == 400 and vi(NOT_CURRENT) in again.content.decode()
+    assert again.status_code == 400 and vi(STALE) in again.content.decode()
     assert stored(kyso) == (2, 1)
     assert [e.actor for e in events(kyso, PledgeEvent.Kind.SIGNATURE_REFUSED)] == [first, first]
 
@@ -481,7 +481,7 @@ def test_the_same_signed_file_uploaded_twice_is_stored_once(kyso, act):
 
     assert accepted.status_code == 302
     assert replayed.status_code == 400 and vi(SIGNED_ALREADY) in replayed.content.decode()
-    assert by_the_next.status_code == 400 and vi(NOT_CURRENT) in by_the_next.content.decode()
+    assert by_the_next.status_code == 400 and vi(STALE) in by_the_next.content.decode()
     assert stored(kyso) == (2, 1)
     assert [e.actor for e in events(kyso, PledgeEvent.Kind.SIGNATURE_REFUSED)] == [first, second]
 
