@@ -22,7 +22,15 @@ HEADERS = {
     "Đơn vị": ["Mã đơn vị", "Tên đơn vị", "Tên viết tắt", "Chức danh thủ trưởng"],
     "Khối": ["Mã khối", "Tên khối", "Loại (khối/cụm)"],
     "Thành viên": ["Mã khối", "Năm", "Mã đơn vị", "Khối trưởng (x)", "Khối phó (x)"],
-    "Tài khoản": ["Tên đăng nhập", "Họ và tên", "Email", "Mã đơn vị", "Chức vụ", "Quyền ký (có/không)", "Văn thư (có/không)"],
+    "Tài khoản": [
+        "Tên đăng nhập",
+        "Họ và tên",
+        "Email",
+        "Mã đơn vị",
+        "Chức vụ",
+        "Quyền ký (có/không)",
+        "Văn thư (có/không)",
+    ],
 }
 SHEET = {"units": "Đơn vị", "blocs": "Khối", "members": "Thành viên", "accounts": "Tài khoản"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
