@@ -86,10 +86,10 @@ def sign_remote(turn_id: int, otp: str = "") -> str:
     from huey.exceptions import RetryTask
 
     from core.signing import TimestampUnavailable
-    from pledges.services import digital
+    from pledges.services import remote
 
     try:
-        return digital.remote_sign(turn_id, otp)
+        return remote.remote_sign(turn_id, otp)
     except TimestampUnavailable as error:  # nothing was signed: the turn waits, the task comes back
         message = f"the time-stamping authority does not answer: {error}"
         raise RetryTask(message, delay=settings.TSA_RETRY_SECONDS) from error
@@ -99,16 +99,16 @@ def sign_remote(turn_id: int, otp: str = "") -> str:
 def make_long_term(pledge_id: int) -> str:
     """Add the validation data and the archive timestamp to a completed ký số original (PAdES B-LTA);
     retried after 1, 3, 9, 27 and 81 minutes (a time-stamping or revocation service down)."""
-    from pledges.services import digital
+    from pledges.services import long_term
 
-    return digital.original_make_long_term(pledge_id)
+    return long_term.original_make_long_term(pledge_id)
 
 
 @task(retries=3, retry_delay=300, retry_backoff=3, timeout=300)
 def renew_archive_timestamp(pledge_id: int) -> str:
-    from pledges.services import digital
+    from pledges.services import long_term
 
-    return digital.archive_renew(pledge_id)
+    return long_term.archive_renew(pledge_id)
 
 
 @db_periodic_task(crontab(hour="3", minute="20"))
@@ -116,7 +116,7 @@ def renew_archive_timestamps() -> int:
     """Every night: queue a new archive timestamp for each ký số original whose last one expires within
     ARCHIVE_TIMESTAMP_MARGIN_DAYS, and the long-term data of any completed original still without it."""
     from pledges.models import Pledge, Revision
-    from pledges.services import digital
+    from pledges.services import long_term
 
     queued = 0
     originals = Pledge.objects.filter(status=Pledge.Status.COMPLETED, signing_mode=Pledge.SigningMode.DIGITAL)
@@ -124,7 +124,7 @@ def renew_archive_timestamps() -> int:
         if not pledge.revisions.filter(kind=Revision.Kind.ARCHIVE).exists():
             enqueue_after_commit(make_long_term, pledge.pk)
             queued += 1
-        elif digital.archive_renew_due(pledge):
+        elif long_term.archive_renew_due(pledge):
             enqueue_after_commit(renew_archive_timestamp, pledge.pk)
             queued += 1
     return queued

@@ -18,7 +18,7 @@ from core.files import private_file_response
 from pledges import access, pdf
 from pledges.forms import OtpForm, RemoteAccountForm, RevisionUploadForm, TurnForm
 from pledges.models import Pledge, Revision
-from pledges.services import digital
+from pledges.services import digital, remote
 from pledges.views._common import _client
 
 # Seconds between two looks of a page waiting for its turn (or for a remote signature).
@@ -233,7 +233,7 @@ def remote_account(request):
     if request.method == "POST" and form.is_valid():
         linked = run_service(
             form,
-            lambda: digital.remote_account_link(
+            lambda: remote.remote_account_link(
                 actor=request.user,
                 provider=form.cleaned_data["provider"],
                 credential_id=form.cleaned_data["credential_id"],

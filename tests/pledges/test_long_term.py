@@ -12,7 +12,7 @@ from django.test import TestCase
 from core import signing
 from pledges import pdf
 from pledges.models import Pledge, PledgeEvent, Revision, SigningTurn
-from pledges.services import digital
+from pledges.services import digital, long_term, remote
 from tests.kyso import build_kyso
 
 
@@ -96,10 +96,10 @@ def test_pdfsig_lists_the_document_timestamp(small, tmp_path):
 def test_the_archive_timestamp_is_renewed_when_due(small, settings):
     _sign_all(small)
     before = small.pledge.revisions.count()
-    assert digital.archive_renew(small.pledge.pk) == "not due"  # the TSA's certificate runs to 2040
+    assert long_term.archive_renew(small.pledge.pk) == "not due"  # the TSA's certificate runs to 2040
     settings.ARCHIVE_TIMESTAMP_MARGIN_DAYS = 365 * 30  # every timestamp is now within the margin
-    assert digital.archive_renew_due(small.pledge)
-    assert digital.archive_renew(small.pledge.pk) == "renewed"
+    assert long_term.archive_renew_due(small.pledge)
+    assert long_term.archive_renew(small.pledge.pk) == "renewed"
     assert small.pledge.revisions.count() == before + 1
     data = small.current()
     assert signing.levels(data) == {pdf.field_name(1): "B-LTA", pdf.field_name(2): "B-LTA"}
@@ -119,7 +119,7 @@ def test_a_silent_time_stamping_authority_makes_the_signature_wait(small, settin
     assert small.pledge.revisions.count() == 1  # nothing signed, nothing stored
     settings.TSA_URL = real  # the authority answers again: the task's retry signs
     with TestCase.captureOnCommitCallbacks(execute=True):
-        assert digital.remote_sign(turn.pk) == "signed"
+        assert remote.remote_sign(turn.pk) == "signed"
     turn.refresh_from_db()
     assert turn.outcome == SigningTurn.Outcome.SIGNED
     revision = small.pledge.revisions.get(number=1)
