@@ -69,24 +69,24 @@ def _check_accounts(rows, report: Report, plan: _Plan, units: dict[str, Unit | N
             )
         elif unit_code and units[unit_code] is not None and not units[unit_code].is_active:
             problems.append(_("The unit %(code)s was merged or left the registry.") % {"code": unit_code})
-        can_sign = _flag(row.values["can_sign"])
-        if can_sign is None:
-            problems.append(_("Write có or không in “%(column)s”.") % {"column": sign_header})
-        elif can_sign and not unit_code:
-            problems.append(
-                _("A board officer (no unit) has no signing right: leave “%(column)s” empty or give a unit.")
-                % {"column": sign_header}
-            )
-        values["can_sign"] = bool(can_sign)
-        is_clerk = _flag(row.values["is_clerk"])
-        if is_clerk is None:
-            problems.append(_("Write có or không in “%(column)s”.") % {"column": clerk_header})
-        elif is_clerk and not unit_code:
-            problems.append(
-                _("A clerk (văn thư) seals for a unit: give the unit, or leave “%(column)s” empty.")
-                % {"column": clerk_header}
-            )
-        values["is_clerk"] = bool(is_clerk)
+        board_officer_refusals = {
+            # A flag that needs a unit, and what a board officer (no unit) is told about it.
+            "can_sign": (
+                sign_header,
+                _("A board officer (no unit) has no signing right: leave “%(column)s” empty or give a unit."),
+            ),
+            "is_clerk": (
+                clerk_header,
+                _("A clerk (văn thư) seals for a unit: give the unit, or leave “%(column)s” empty."),
+            ),
+        }
+        for key, (header, without_unit) in board_officer_refusals.items():
+            flag = _flag(row.values[key])
+            if flag is None:
+                problems.append(_("Write có or không in “%(column)s”.") % {"column": header})
+            elif flag and not unit_code:
+                problems.append(without_unit % {"column": header})
+            values[key] = bool(flag)
         for problem in problems:
             report.reject(ACCOUNTS, row.number, problem)
         if not problems:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from blocs.models import Unit
 from core import clock, signing
+from core import pdf as pdf_engine
 from pledges import pdf
 from pledges.models import Pledge, PledgeEvent, RequiredSigner, Revision, Signature, SigningTurn
 from pledges.selectors import trust_roots
@@ -66,15 +67,11 @@ def original_prepare(pledge_id: int, *, time_limit: float | None = None) -> Revi
 def _new_revision(pledge: Pledge, number: int, kind: str, data: bytes, **fields) -> Revision:
     """Return revision *number* of *pledge* holding *data* (its file written, the row not yet saved)."""
     fields.setdefault("created_at", clock.now())
-    revision = Revision(pledge=pledge, number=number, kind=kind, sha256=signing_sha256(data), size=len(data), **fields)
+    revision = Revision(
+        pledge=pledge, number=number, kind=kind, sha256=pdf_engine.sha256(data), size=len(data), **fields
+    )
     revision.file.save(f"{pledge.pk}-{number}-{uuid.uuid4().hex}.pdf", ContentFile(data), save=False)
     return revision
-
-
-def signing_sha256(data: bytes) -> str:
-    from core.pdf import sha256
-
-    return sha256(data)
 
 
 def latest_revision(pledge: Pledge) -> Revision | None:
