@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import RemoteSigningAccount, User
@@ -14,15 +16,44 @@ admin.site.has_permission = superuser_only
 admin.site.site_header = _("Emulation pledge administration")
 
 
+class UserAdminForm(UserChangeForm):
+    """The admin's account form, with the rule the signature block needs (as ``accounts.services`` applies it)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("signing_capacity") == User.Capacity.DEPUTY and not (cleaned.get("position") or "").strip():
+            self.add_error(
+                "position",
+                forms.ValidationError(
+                    _("A deputy signs “KT. GIÁM ĐỐC” over his or her own position: fill in the position.")
+                ),
+            )
+        return cleaned
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "full_name", "unit", "province", "position", "can_sign", "is_clerk", "is_active"]
-    list_filter = ["is_active", "can_sign", "is_clerk", "province", "is_superuser"]
+    form = UserAdminForm
+    list_display = [
+        "username",
+        "full_name",
+        "unit",
+        "province",
+        "position",
+        "can_sign",
+        "signing_capacity",
+        "is_clerk",
+        "is_active",
+    ]
+    list_filter = ["is_active", "can_sign", "signing_capacity", "is_clerk", "province", "is_superuser"]
     list_select_related = ["unit", "province"]
     search_fields = ["username", "full_name", "email", "unit__name"]
     autocomplete_fields = ["unit"]
     fieldsets = DjangoUserAdmin.fieldsets + (
-        (_("Unit and role"), {"fields": ("full_name", "unit", "province", "position", "can_sign", "is_clerk")}),
+        (
+            _("Unit and role"),
+            {"fields": ("full_name", "unit", "province", "position", "can_sign", "signing_capacity", "is_clerk")},
+        ),
     )
 
 

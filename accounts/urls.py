@@ -36,5 +36,6 @@ urlpatterns = [
     path("profile/signature.png", views.saved_signature, name="saved_signature"),
     path("users/", views.user_list, name="user_list"),
     path("users/invite/", views.user_invite, name="user_invite"),
+    path("users/<id:pk>/edit/", views.user_edit, name="user_edit"),
     path("users/<id:pk>/deactivate/", views.user_deactivate, name="user_deactivate"),
 ]

@@ -1,15 +1,17 @@
-"""Account pages: the board's list of people, invitations and deactivation."""
+"""Account pages: the board's list of people, invitations, changes and deactivation."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import access, services
-from accounts.forms import InviteForm, SavedSignatureForm
+from accounts.forms import InviteForm, SavedSignatureForm, UserEditForm
 from blocs.access import board_province_ids, writable_provinces
 from blocs.models import Unit
 from core.errors import run_action, run_service
@@ -46,6 +48,7 @@ def user_invite(request):
                 position=data["position"],
                 can_sign=data["can_sign"],
                 is_clerk=data["is_clerk"],
+                signing_capacity=data["signing_capacity"],
                 site_url=settings.SITE_URL,
             ),
         )
@@ -53,6 +56,48 @@ def user_invite(request):
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
             return redirect("accounts:user_list")
     return render(request, "blocs/form.html", {"form": form, "title": _("Invite a user")})
+
+
+@login_required
+def user_edit(request, pk):
+    """Change a person's name, position, signing right and capacity, clerk role and (the board only) unit.
+
+    "Preview" shows the signature block the values would print without saving them.
+    """
+    target = access.get_user_for_edit(request.user, pk)
+    units = None
+    if target.edit_as_board and target.unit_id is not None:
+        # A living unit of the same province, or the person's own (even if it has merged away since).
+        units = Unit.objects.filter(
+            Q(successor__isnull=True, closed_on__isnull=True) | Q(pk=target.unit_id),
+            province_id=target.unit.province_id,
+        ).order_by("code")
+    form = UserEditForm(request.POST or None, target=target, units=units)
+    if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
+        data = form.cleaned_data
+        saved = run_service(
+            form,
+            lambda: services.user_update(
+                actor=request.user,
+                user=target,
+                full_name=data["full_name"],
+                position=data["position"],
+                can_sign=data.get("can_sign", False),
+                signing_capacity=data.get("signing_capacity", target.signing_capacity),
+                is_clerk=data.get("is_clerk", False),
+                unit=data["unit"] if units is not None else target.unit,
+            ),
+        )
+        if saved:
+            messages.success(request, _("%(name)s saved.") % {"name": saved.full_name})
+            return redirect("accounts:user_list" if target.edit_as_board else "accounts:profile")
+    context = {
+        "form": form,
+        "target": target,
+        "preview": form.preview(),
+        "back": reverse("accounts:user_list" if target.edit_as_board else "accounts:profile"),
+    }
+    return render(request, "accounts/user_edit.html", context)
 
 
 @require_POST
@@ -70,13 +115,14 @@ def user_deactivate(request, pk):
 
 @login_required
 def profile(request):
-    """The user's own page: details and the saved signature image."""
+    """The user's own page: details and the saved signature image; for the chair's officer, its unit's people."""
     form = SavedSignatureForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         services.saved_signature_set(user=request.user, png=form.cleaned_data["image"])
         messages.success(request, _("Your signature image has been saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    colleagues = access.users_of_own_unit(request.user).filter(is_active=True).order_by("full_name", "username")
+    return render(request, "accounts/profile.html", {"form": form, "colleagues": colleagues})
 
 
 @login_required

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -193,6 +193,30 @@ def term_roles(user, term: Term, member_unit_ids: set[int]) -> TermRoles:
         head=member and user.can_sign,
         read_only_reason=reason,
     )
+
+
+def runs_a_bloc(user) -> bool:
+    """Return True if *user*'s unit runs a bloc's latest year: its chair (or its vice-chair while acting).
+
+    The same test as ``term_roles``'s ``chair_officer``, on each bloc's latest year: the chair of a
+    past year whose bloc has since moved on to another chair runs nothing, and a bloc that no
+    longer exists (inactive, or its province merged away) gives no one this role.
+    """
+    if not user.is_authenticated or not user.is_active or user.unit_id is None:
+        return False
+    cached = getattr(user, "_runs_a_bloc", None)
+    if cached is not None:
+        return cached
+    unit_id = user.unit_id
+    latest = Term.objects.filter(bloc_id=OuterRef("bloc_id")).order_by("-year").values("year")[:1]
+    terms = (
+        Term.objects.filter(memberships__unit_id=unit_id, year=Subquery(latest))
+        .filter(Q(chair_id=unit_id) | Q(vice_chair_acting=True, vice_chair_id=unit_id))
+        .select_related("bloc__province")
+    )
+    today = timezone.localdate()
+    user._runs_a_bloc = any(bloc_in_force(term.bloc, today) for term in terms)
+    return user._runs_a_bloc
 
 
 def _unit_in_bloc(user, bloc_id: int) -> bool:

@@ -1,5 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from blocs import services
 from blocs.models import (
     Bloc,
     BlocName,
@@ -14,6 +15,7 @@ from blocs.models import (
     UnitName,
 )
 from core.admin import ReadOnlyInline, StateByServicesAdmin
+from core.errors import ServiceError
 
 
 class ProvinceNameInline(ReadOnlyInline):
@@ -35,10 +37,23 @@ class MembershipInline(ReadOnlyInline):
 
 @admin.register(Province)
 class ProvinceAdmin(StateByServicesAdmin):
-    list_display = ["code", "name", "successor", "merged_on"]
+    """The provinces, read-only but for the board's name, which is saved through its service (with its event)."""
+
+    list_display = ["code", "name", "board_name", "successor", "merged_on"]
     list_select_related = ["successor"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "board_name"]
     inlines = [ProvinceNameInline]
+    fields = ["code", "name", "board_name", "successor", "merged_on", "requires_agency_seal", "trust_list"]
+    readonly_fields = ["code", "name", "successor", "merged_on", "requires_agency_seal", "trust_list"]
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.province_board_name_set(actor=request.user, province=obj, board_name=obj.board_name)
+        except ServiceError as error:
+            self.message_user(request, error.message, level=messages.ERROR)
 
 
 @admin.register(TrustedRoot)

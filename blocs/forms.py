@@ -14,6 +14,20 @@ class LineField(forms.CharField):
     default_validators = [validate_single_line]
 
 
+class UnitChoiceField(forms.ModelChoiceField):
+    """A unit chosen by its code and name ("SKHCN — Sở Khoa học và Công nghệ"): two units may share a name."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.code} — {obj.name}"
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several units, each shown by its code and name."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.code} — {obj.name}"
+
+
 class ProvinceChoiceMixin:
     """Add a province choice only for users who may write in several provinces."""
 
@@ -41,9 +55,18 @@ class UnitRenameForm(NFCMixin, forms.Form):
     head_title = LineField(label=_("Title of the head"), max_length=100)
 
 
-class UnitMergeForm(forms.Form):
-    sources = forms.ModelMultipleChoiceField(label=_("Units merged into this one"), queryset=Unit.objects.none())
+class UnitMergeForm(NFCMixin, forms.Form):
+    sources = UnitMultipleChoiceField(label=_("Units merged into this one"), queryset=Unit.objects.none())
     on = date_field(_("Merged on"))
+    decision_number = LineField(
+        label=_("Number of the decision"),
+        max_length=100,
+        help_text=_("The decision that merges them, e.g. 1234/QĐ-UBND"),
+    )
+    decision_date = date_field(_("Date of the decision"))
+    decision_issuer = LineField(
+        label=_("Issuing authority"), max_length=255, help_text=_("e.g. Ủy ban nhân dân tỉnh Nam Định")
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,8 +108,8 @@ class BlocRenameForm(NFCMixin, forms.Form):
 
 
 class RolesMixin(forms.Form):
-    chair = forms.ModelChoiceField(label=_("Chair (Khối trưởng)"), queryset=Unit.objects.none())
-    vice_chair = forms.ModelChoiceField(label=_("Vice-chair (Khối phó)"), queryset=Unit.objects.none())
+    chair = UnitChoiceField(label=_("Chair (Khối trưởng)"), queryset=Unit.objects.none())
+    vice_chair = UnitChoiceField(label=_("Vice-chair (Khối phó)"), queryset=Unit.objects.none())
     reference = LineField(
         label=_("Decision or minutes"),
         max_length=255,
@@ -104,7 +127,7 @@ class RolesMixin(forms.Form):
 
 class TermCreateForm(NFCMixin, RolesMixin):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    units = forms.ModelMultipleChoiceField(label=_("Members"), queryset=Unit.objects.none())
+    units = UnitMultipleChoiceField(label=_("Members"), queryset=Unit.objects.none())
     field_order = ["year", "units", "chair", "vice_chair", "reference"]
 
     def __init__(self, *args, units, **kwargs):
@@ -123,7 +146,7 @@ class RolesForm(NFCMixin, RolesMixin):
 
 
 class RolloverForm(NFCMixin, RolesMixin):
-    units = forms.ModelMultipleChoiceField(label=_("Members"), queryset=Unit.objects.none())
+    units = UnitMultipleChoiceField(label=_("Members"), queryset=Unit.objects.none())
     field_order = ["units", "chair", "vice_chair", "reference"]
 
     def __init__(self, *args, units, **kwargs):
@@ -133,7 +156,7 @@ class RolloverForm(NFCMixin, RolesMixin):
 
 
 class MembershipAddForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     joined_on = date_field(_("Joined on"))
 
     def __init__(self, *args, units, **kwargs):
@@ -207,6 +230,18 @@ class ProvinceSigningForm(forms.Form):
         if extra:
             cleaned["trust_list"] = "\n".join(part for part in (cleaned.get("trust_list", ""), extra) if part)
         return cleaned
+
+
+class BoardNameForm(NFCMixin, forms.Form):
+    board_name = LineField(
+        label=_("Name of the board"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "As documents address it, e.g. “Sở Nội vụ tỉnh Ninh Bình (Phòng Thi đua - Khen thưởng)”; "
+            "empty for “Ban Thi đua - Khen thưởng tỉnh …”."
+        ),
+    )
 
 
 class SealForm(forms.Form):

@@ -103,6 +103,16 @@ class Province(DatedNamesMixin, models.Model):
         default=False,
         help_text=_("After a unit's head signs, the unit's clerk adds the agency's digital signature."),
     )
+    # Since 2025 most provinces run the board inside Sở Nội vụ: documents and e-mails name it as the province does.
+    board_name = models.CharField(
+        _("name of the board"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "As documents address it, e.g. “Sở Nội vụ tỉnh Ninh Bình (Phòng Thi đua - Khen thưởng)”; "
+            "empty for “Ban Thi đua - Khen thưởng tỉnh …”."
+        ),
+    )
 
     class Meta:
         verbose_name = _("province")
@@ -114,6 +124,12 @@ class Province(DatedNamesMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    def board_title(self) -> str:
+        """Return the name of the province's emulation board: its own, or the default one."""
+        return self.board_name or _("Emulation and Commendation Board of %(province)s province") % {
+            "province": self.name
+        }
 
 
 class TrustedRoot(models.Model):
@@ -184,6 +200,10 @@ class Unit(DatedNamesMixin, models.Model):
     )
     merged_on = models.DateField(_("merged on"), null=True, blank=True)
     closed_on = models.DateField(_("left the registry on"), null=True, blank=True)
+    # The decision that merged this unit into its successor (e.g. "1234/QĐ-UBND" of 15/03/2025 by UBND tỉnh).
+    merger_decision_number = models.CharField(_("number of the merger decision"), max_length=100, blank=True)
+    merger_decision_date = models.DateField(_("date of the merger decision"), null=True, blank=True)
+    merger_decision_issuer = models.CharField(_("issuer of the merger decision"), max_length=255, blank=True)
     # The unit's seal (board-only, private): printed over the left third of its head's signature.
     seal_image = models.FileField(_("seal image"), storage=private_storage, upload_to="unit-seals/", blank=True)
     search_text = models.CharField(max_length=400, editable=False, blank=True)
@@ -433,6 +453,7 @@ class Event(core_models.Event):
         PROVINCE_CREATED = "province_created", _("Province created")
         PROVINCE_MERGED = "province_merged", _("Province merged")
         PROVINCE_SIGNING_SET = "province_signing_set", _("Digital signing rules set")
+        PROVINCE_BOARD_NAMED = "province_board_named", _("Board's name set")
         UNIT_CREATED = "unit_created", _("Unit created")
         UNIT_UPDATED = "unit_updated", _("Unit updated")
         UNIT_RENAMED = "unit_renamed", _("Unit renamed")
@@ -451,6 +472,7 @@ class Event(core_models.Event):
         NEXT_ROLES_SET = "next_roles_set", _("Next year's chair and vice-chair elected")
         USER_INVITED = "user_invited", _("User invited")
         USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+        USER_UPDATED = "user_updated", _("User updated")
 
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="events")
     bloc = models.ForeignKey(Bloc, null=True, blank=True, on_delete=models.PROTECT, related_name="events")

@@ -1,4 +1,4 @@
-"""Abstract models every app's audit trail shares, and the outgoing e-mail (the only concrete model here)."""
+"""Abstract models every app's audit trail shares, the outgoing e-mail and the notices given."""
 
 from django.conf import settings
 from django.db import models
@@ -78,3 +78,40 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.to}: {self.subject}"
+
+
+class Notice(models.Model):
+    """One notification e-mail given to one person: the claim that makes each notice go out once.
+
+    *kind* names what it is about (``pledge_opened`` …, declared with ``core.notify.register``);
+    *key* names the occasion (the pledge, the day …). The unique constraint is what stops a
+    repeated action, a retried task or two consumers at once from sending the same notice twice.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=40)
+    key = models.CharField(_("occasion"), max_length=100)
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "key"], name="notice_once")]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} → {self.user_id}"
+
+
+class NoticeOptOut(models.Model):
+    """A kind of notice a person switched off (only kinds that do not ask them to act by a deadline)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_opt_outs")
+    kind = models.CharField(_("kind"), max_length=40)
+
+    class Meta:
+        verbose_name = _("notice switched off")
+        verbose_name_plural = _("notices switched off")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notice_opt_out_once")]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.kind}"

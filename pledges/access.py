@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from blocs.access import get_term_for_user
-from pledges.models import Pledge, RequiredSigner, Signature
+from blocs.access import get_term_for_user, require_board, require_board_writer
+from pledges.models import LegalGround, Pledge, RequiredSigner, Signature
 
 
 def get_pledge_for_user(user, pk: int, *, for_edit: bool = False, queryset=None) -> Pledge:
@@ -86,3 +86,24 @@ def get_pledge_for_digital_signing(user, pk: int, *, queryset=None) -> tuple[Ple
 def may_link_remote_signing(user) -> bool:
     """Whether *user* may link a remote-signing account: a unit's head with signing right, or its clerk."""
     return bool(user.is_authenticated and user.is_active and user.unit_id and (user.can_sign or user.is_clerk))
+
+
+def get_legal_grounds_province(user, *, for_edit: bool = False):
+    """Return the province whose own legal grounds *user* manages as its board, or None (a superuser:
+    the admin). 403 for anyone but a board officer; with *for_edit*, also for the board of a province
+    that has merged away (it changes nothing)."""
+    if for_edit:
+        require_board_writer(user)
+    else:
+        require_board(user)
+    return user.province if user.province_id else None
+
+
+def get_legal_ground_for_board(user, pk: int) -> LegalGround:
+    """Return legal ground *pk* of *user*'s province for editing: 403 for anyone but its board,
+    404 for a national ground or another province's."""
+    province = get_legal_grounds_province(user, for_edit=True)
+    ground = LegalGround.objects.filter(pk=pk, province__isnull=False).select_related("province").first()
+    if ground is None or (province is not None and ground.province_id != province.pk):
+        raise Http404(_("No such legal ground."))
+    return ground

@@ -4,6 +4,7 @@ from core.admin import ReadOnlyInline, StateByServicesAdmin
 from pledges.models import (
     Comment,
     DocumentRendering,
+    LegalGround,
     PaperNotice,
     Pledge,
     PledgeEvent,
@@ -119,3 +120,17 @@ class SigningTurnAdmin(StateByServicesAdmin):
     list_display = ["pledge", "user", "role", "method", "place", "granted_at", "expires_at", "finished_at", "outcome"]
     list_filter = ["outcome", "method", "role"]
     list_select_related = ["pledge", "user"]
+
+
+@admin.register(LegalGround)
+class LegalGroundAdmin(admin.ModelAdmin):
+    """The grounds pledges may cite: reference data, not state (a pledge keeps the lines it printed).
+
+    The national ones are corrected here; a board enters its province's own on its page.
+    """
+
+    list_display = ["short_name", "number", "province", "valid_from", "valid_until", "order"]
+    list_filter = ["province"]
+    list_select_related = ["province"]
+    search_fields = ["short_name", "number", "text"]
+    ordering = ["province", "order", "valid_from"]

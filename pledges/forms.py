@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core import images
 from core.forms import NFCMixin, PdfUploadField, date_field
 from pledges import limits
-from pledges.models import Comment, Pledge, PledgeItem, Signature
+from pledges.models import Comment, LegalGround, Pledge, PledgeItem, Signature
 
 
 def one_line(value: str) -> None:
@@ -135,7 +135,10 @@ class SignForm(NFCMixin, forms.Form):
         cleaned = super().clean()
         method = cleaned.get("method")
         try:
-            if method == Signature.Kind.DRAWN:
+            if method == Signature.Kind.DRAWN and not cleaned.get("drawn"):
+                # Nothing drawn (or a browser without scripts): say what to do, not what a PNG is.
+                self.add_error("method", _("Sign in the box below"))
+            elif method == Signature.Kind.DRAWN:
                 cleaned["png"] = images.clean_signature_png(_decode_data_url(cleaned.get("drawn", "")))
             elif method == Signature.Kind.TYPED:
                 cleaned["png"] = images.typed_signature_png(self.user.full_name)
@@ -281,4 +284,41 @@ class AnswerForm(NFCMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=limits.MAX_COMMENT_CHARS,
         required=False,
+    )
+
+
+class LegalGroundForm(NFCMixin, forms.Form):
+    """A province's own regulation that its pledges may cite (the board enters it)."""
+
+    text = forms.CharField(
+        label=_("Line as printed"),
+        max_length=LegalGround._meta.get_field("text").max_length,
+        validators=[one_line],
+        help_text=_("e.g. “Căn cứ Quyết định số 86/2025/QĐ-UBND ngày … của UBND tỉnh … ban hành Quy chế …;”"),
+    )
+    short_name = forms.CharField(
+        label=_("Short name"), max_length=LegalGround._meta.get_field("short_name").max_length, validators=[one_line]
+    )
+    number = forms.CharField(
+        label=_("Document number"),
+        max_length=LegalGround._meta.get_field("number").max_length,
+        required=False,
+        validators=[one_line],
+        help_text=_("e.g. 86/2025/QĐ-UBND: a line of a draft that contains it cites this ground."),
+    )
+    valid_from = date_field(_("In force from"))
+    valid_until = date_field(_("In force until"), required=False, help_text=_("Empty: still in force."))
+    order = forms.IntegerField(
+        label=_("Order"), min_value=0, max_value=1000, initial=100, help_text=_("Grounds print in this order.")
+    )
+
+
+class QuestionForm(NFCMixin, forms.Form):
+    """A head's question to the chair's officers before signing ("Tôi có ý kiến")."""
+
+    text = forms.CharField(
+        label=_("Your question or comment"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent by e-mail to the chair's officers, with your name, unit and e-mail address."),
     )

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from blocs.models import Term, Unit
+from blocs.models import Province, Term, Unit
 from core.models import AppendOnly, Event
 from core.storage import private_storage
 
@@ -27,7 +27,7 @@ class PledgeQuerySet(models.QuerySet):
 class Pledge(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open for signing")
+        OPEN = "open", _("Being signed")
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -490,3 +490,67 @@ class DocumentRendering(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class LegalGroundQuerySet(models.QuerySet):
+    def in_force_on(self, day, province=None):
+        """The national grounds and *province*'s own in force on *day*, in printing order."""
+        scope = Q(province__isnull=True)
+        if province is not None:
+            scope |= Q(province=province)
+        return (
+            self.filter(scope, valid_from__lte=day)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+            .order_by("order", "valid_from", "id")
+        )
+
+
+class LegalGround(models.Model):
+    """A legal basis a pledge may cite ("Căn cứ …"), with the dates it is in force.
+
+    National ones (no province) are seeded by a migration; a board enters its province's own
+    regulations. A pledge keeps the lines it printed in ``Pledge.legal_grounds``: these rows only
+    suggest lines and warn about lines that cite a ground no longer in force.
+    """
+
+    text = models.CharField(
+        _("text as printed"), max_length=500, help_text=_("The whole line, e.g. “Căn cứ Luật Thi đua, khen thưởng …;”")
+    )
+    short_name = models.CharField(_("short name"), max_length=120)
+    number = models.CharField(
+        _("document number"),
+        max_length=60,
+        blank=True,
+        help_text=_("e.g. 152/2025/NĐ-CP: a line of a draft that contains it cites this ground."),
+    )
+    valid_from = models.DateField(_("in force from"))
+    valid_until = models.DateField(_("in force until"), null=True, blank=True)
+    province = models.ForeignKey(
+        Province,
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="legal_grounds",
+        help_text=_("Empty: a national ground."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    objects = LegalGroundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("legal ground")
+        verbose_name_plural = _("legal grounds")
+        ordering = ["order", "valid_from", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="legal_ground_until_after_from",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+    def in_force_on(self, day) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)

@@ -14,8 +14,10 @@ from django.utils import timezone, translation
 
 from core import pdf as pdf_engine
 from pledges.models import Pledge, PledgeEvent
+from pledges.selectors import collapse_edits
 
 AUDIT_ATTACHMENT = {"name": "nhat-ky-ky-ket.json", "description": "Nhật ký ký kết (audit trail)"}
+ZONE_LABEL = " (Asia/Ho_Chi_Minh)"
 SEAL_REASON = "Chứng thực giao ước thi đua đã ký"
 # The reason a ký số signature gives, by role: the head's, and the agency's seal (văn thư).
 SIGNING_REASONS = {"head": "Ký giao ước thi đua", "seal": "Đóng dấu cơ quan (chữ ký số của cơ quan)"}
@@ -77,7 +79,7 @@ def audit_trail(pledge: Pledge, events: list[PledgeEvent]) -> list[dict]:
         trail.append(
             {
                 "time": local.isoformat(),
-                "time_text": f"{local:%H:%M:%S} ngày {local:%d/%m/%Y} (Asia/Ho_Chi_Minh)",
+                "time_text": f"{local:%H:%M:%S} ngày {local:%d/%m/%Y}{ZONE_LABEL}",
                 "kind": event.kind,
                 "label": str(event.get_kind_display()),
                 "actor": event.actor.full_name if event.actor else "",
@@ -88,6 +90,26 @@ def audit_trail(pledge: Pledge, events: list[PledgeEvent]) -> list[dict]:
             }
         )
     return trail
+
+
+def printed_trail(trail: list[dict]) -> list[dict]:
+    """Return the rows of the printed audit trail: consecutive edits of the draft by one person as one
+    row, "Chỉnh sửa dự thảo × 30", with the times of the first and the last (the attached JSON keeps
+    every event)."""
+    rows = []
+    for run in collapse_edits(trail):
+        if not run.collapsed:
+            rows.append(run.first)
+            continue
+        rows.append(
+            run.first
+            | {
+                "label": f"Chỉnh sửa dự thảo × {run.count}",
+                "time_text": f"từ {run.first['time_text'].removesuffix(ZONE_LABEL)} đến {run.last['time_text']}",
+                "count": run.count,
+            }
+        )
+    return rows
 
 
 def render_html(
@@ -132,7 +154,7 @@ def render_html(
             "original": original,
             "revisions": list(pledge.revisions.order_by("number")) if pledge.is_digital and certificate else [],
             "certificate": certificate,
-            "trail": trail,
+            "trail": printed_trail(trail),
             "code": code,
             "verify_url": verification_url(pledge) if code else settings.SITE_URL,
             "qr": pdf_engine.qr_data_uri(verification_url(pledge) if code else settings.SITE_URL),

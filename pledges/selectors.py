@@ -1,11 +1,17 @@
 """Reads that several pages and commands share; no writes here (they live in ``pledges.services``)."""
 
+import datetime
+import re
 from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core import pdf as pdf_engine
-from pledges.models import Pledge, RequiredSigner, Signature
+from core.text import fold
+from pledges.models import LegalGround, Pledge, PledgeEvent, RequiredSigner, Signature
 
 
 def _levels(data: bytes) -> dict[str, str]:
@@ -166,3 +172,137 @@ def one_hand_warnings(signers: list[RequiredSigner], signatures: list[Signature]
         for user_id, count in one_hand_counts(signers, signatures).items()
         if count * 2 > total
     ]
+
+
+# Legal grounds ----------------------------------------------------------------------
+
+
+def legal_grounds_in_force(day: datetime.date, province=None) -> list[LegalGround]:
+    """Return the national grounds and *province*'s own in force on *day*, in printing order (one query)."""
+    return list(LegalGround.objects.in_force_on(day, province))
+
+
+def _key(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+_CAN_CU = re.compile(r"^can cu\s+")
+
+
+def _core(text: str) -> str:
+    """The words that name a ground in its line: without "Căn cứ" and the closing punctuation."""
+    return _CAN_CU.sub("", _key(text)).rstrip(" ;.,")
+
+
+def ground_cited(line: str, ground: LegalGround) -> bool:
+    """Return True if *line* of a draft cites *ground*: it holds its number, or the words of its line.
+
+    Compared without diacritics, case or extra spaces ("Nghị định số 98/2023/NĐ-CP" cites
+    "98/2023/NĐ-CP").
+    """
+    key = _key(line)
+    if ground.number and _key(ground.number) in key:
+        return True
+    core = _core(ground.text)
+    return bool(core) and core in key
+
+
+def ground_lines(legal_grounds: str) -> list[str]:
+    """Return the non-empty lines of a pledge's legal grounds field."""
+    return [line.strip() for line in (legal_grounds or "").splitlines() if line.strip()]
+
+
+@dataclass(frozen=True)
+class GroundWarning:
+    """A line of a draft that cites a ground not in force on the signing date."""
+
+    line: str
+    ground: LegalGround
+    expired: bool  # True: no longer in force; False: not yet in force
+
+
+def legal_ground_warnings(legal_grounds: str, day: datetime.date, province=None) -> list[GroundWarning]:
+    """Return the lines of *legal_grounds* that cite only grounds not in force on *day* (one query).
+
+    A line that also cites a ground in force on *day* is not warned about (a law cited with its
+    amendments). Warnings, not refusals: a pledge may still cite what its bloc decides.
+    """
+    lines = ground_lines(legal_grounds)
+    if not lines:
+        return []
+    scope = Q(province__isnull=True) | Q(province=province) if province is not None else Q(province__isnull=True)
+    grounds = list(LegalGround.objects.filter(scope).order_by("order", "valid_from", "id"))
+    warnings = []
+    for line in lines:
+        cited = [ground for ground in grounds if ground_cited(line, ground)]
+        if cited and not any(ground.in_force_on(day) for ground in cited):
+            ground = cited[-1]
+            warnings.append(GroundWarning(line=line, ground=ground, expired=ground.valid_from <= day))
+    return warnings
+
+
+def suggested_grounds(legal_grounds: str, day: datetime.date, province=None) -> list[dict]:
+    """Return the grounds in force on *day*, each with ``cited``: whether a line of *legal_grounds* cites it."""
+    lines = ground_lines(legal_grounds)
+    return [
+        {"ground": ground, "cited": any(ground_cited(line, ground) for line in lines)}
+        for ground in legal_grounds_in_force(day, province)
+    ]
+
+
+def grounds_with_suggestions(legal_grounds: str, day: datetime.date, province=None) -> str:
+    """Return *legal_grounds* with the lines of the grounds in force on *day* that it does not cite yet.
+
+    The lines it has are kept as they are (a ground of the bloc's own, its rules), minus those citing
+    only grounds no longer in force on *day*; the missing grounds in force come first, in their order.
+    """
+    lines = ground_lines(legal_grounds)
+    stale = {warning.line for warning in legal_ground_warnings(legal_grounds, day, province)}
+    missing = [row["ground"].text for row in suggested_grounds(legal_grounds, day, province) if not row["cited"]]
+    return "\n".join([*missing, *(line for line in lines if line not in stale)])
+
+
+# The audit trail --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventRun:
+    """Consecutive events shown as one line: ``first`` and ``last`` in the order given, ``count`` of them."""
+
+    first: Any
+    last: Any
+    count: int
+
+    @property
+    def collapsed(self) -> bool:
+        return self.count > 1
+
+
+def _event_key(event) -> tuple:
+    if isinstance(event, dict):  # an entry of ``pledges.pdf.audit_trail``
+        return event["kind"], event["actor"]
+    return event.kind, event.actor_id
+
+
+def collapse_edits(
+    events: Sequence, *, kinds: tuple[str, ...] = (PledgeEvent.Kind.EDITED,), key: Callable | None = None
+) -> list[EventRun]:
+    """Return *events* as runs: consecutive events of one of *kinds* by the same actor make one run.
+
+    Pure (no queries): *events* are ``PledgeEvent`` rows (their ``kind`` and ``actor_id``) or the
+    dicts of ``pledges.pdf.audit_trail`` (``kind`` and ``actor``), in any order (oldest or newest
+    first: ``first`` is the first in that order). Every other event is a run of one. Thirty saves of
+    a draft then print as one line, "Chỉnh sửa dự thảo × 30", with the times of the first and last.
+    """
+    key = key or _event_key
+    runs: list[EventRun] = []
+    for event in events:
+        kind, actor = key(event)
+        if runs and kind in kinds:
+            previous = runs[-1]
+            previous_kind, previous_actor = key(previous.last)
+            if previous_kind == kind and previous_actor == actor:
+                runs[-1] = EventRun(first=previous.first, last=event, count=previous.count + 1)
+                continue
+        runs.append(EventRun(first=event, last=event, count=1))
+    return runs

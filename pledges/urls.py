@@ -2,6 +2,7 @@ from django.urls import path
 
 import core.converters  # noqa: F401  (registers the "id" and "year" converters)
 from pledges import views
+from pledges.views import drafting
 
 app_name = "pledges"
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("<id:pk>/cancel/", views.pledge_cancel, name="cancel"),
     path("<id:pk>/excuse/<id:signer_pk>/", views.signer_excuse, name="excuse"),
     path("<id:pk>/sign/", views.pledge_sign, name="sign"),
+    path("<id:pk>/sign/question/", views.pledge_question, name="question"),
     path("<id:pk>/paper/", views.paper_signature, name="paper"),
     path("<id:pk>/frozen.pdf", views.frozen_pdf, name="frozen_pdf"),
     path("<id:pk>/conference/", views.conference, name="conference"),
@@ -46,4 +48,6 @@ urlpatterns = [
     path("signatures/<id:pk>/seal.png", views.signature_seal, name="signature_seal"),
     path("signatures/<id:pk>/scan", views.signature_scan, name="signature_scan"),
     path("signatures/<id:pk>/dispute/", views.signature_dispute, name="signature_dispute"),
+    path("legal-grounds/", drafting.legal_grounds, name="legal_grounds"),
+    path("legal-grounds/<id:pk>/", drafting.legal_ground_edit, name="legal_ground_edit"),
 ]

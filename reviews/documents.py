@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from blocs.models import Membership, Term
 from core import pdf
+from core.text import fold
 from pledges.models import Pledge
 from reviews import selectors
 from reviews.models import Ballot, Dossier, Election, Review
@@ -218,6 +219,33 @@ def minutes_data(dossier: Dossier) -> dict:
     }
 
 
+def board_title(term: Term, day: datetime.date) -> str:
+    """Return the name the cover request addresses the province's board by, as it was on *day*.
+
+    The province's own name for its board (since 2025 often "Sở Nội vụ tỉnh … (Phòng Thi đua -
+    Khen thưởng)"), else the board's usual name with the province's name of that day. Written in
+    Vietnamese whatever the page's language: the request is an official document.
+    """
+    province = term.bloc.province
+    return province.board_name or f"Ban Thi đua - Khen thưởng tỉnh {province.name_on(day)}"
+
+
+# "Nơi nhận" lines that name the board without saying which (the dossier form's default, "- Ban TĐKT tỉnh;").
+_GENERIC_BOARD_LINES = {
+    fold("Ban Thi đua - Khen thưởng tỉnh"),
+    fold("Ban Thi đua - Khen thưởng"),
+    fold("Ban TĐKT tỉnh"),
+}
+
+
+def _recipient_line(line: str, board: str, province: str) -> str:
+    """Return one "Nơi nhận" line with a dash, naming the board as the province does when the line is generic."""
+    text = line.lstrip("-–+• ").rstrip(" ;.,")
+    if fold(text) in _GENERIC_BOARD_LINES | {fold(f"Ban Thi đua - Khen thưởng tỉnh {province}")}:
+        return f"- {board};"
+    return line if line[0] in "-–+•" else f"- {line}"
+
+
 def request_data(dossier: Dossier) -> dict:
     """Return everything the cover request shows, as plain values: the template's context and the attached JSON."""
     term = _term(dossier)
@@ -225,9 +253,12 @@ def request_data(dossier: Dossier) -> dict:
     day = dossier.signed_on or term.last_day
     pledge = term.pledges.filter(status=Pledge.Status.COMPLETED).order_by("-signing_date").first()
     recipients = [line.strip() for line in dossier.recipients.splitlines() if line.strip()]
+    heading = _heading(term, day)
+    board = board_title(term, day)
     return {
         "document": "to-trinh",
-        **_heading(term, day),
+        **heading,
+        "board": board,
         "number": dossier.number,
         "place": dossier.place,
         "date": dossier.signed_on,
@@ -236,7 +267,7 @@ def request_data(dossier: Dossier) -> dict:
         "minutes_number": minutes_number(dossier.number),
         "ballot_rounds": term.ballots.count(),
         "proposals": _proposals(dossier, _results(review)),
-        "recipients": [line if line[0] in "-–+•" else f"- {line}" for line in recipients],
+        "recipients": [_recipient_line(line, board, heading["province"]) for line in recipients],
     }
 
 

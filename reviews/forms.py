@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from blocs.forms import LineField
+from blocs.forms import LineField, UnitChoiceField
 from core.forms import NFCMixin, PdfUploadField, date_field
 from core.templatetags.vn import points_filter
 from core.text import clean_pasted
@@ -263,8 +263,8 @@ class QuotaForm(forms.Form):
 
 
 class ElectionForm(NFCMixin, forms.Form):
-    chair = forms.ModelChoiceField(label=_("Chair of next year (Khối trưởng)"), queryset=None)
-    vice_chair = forms.ModelChoiceField(label=_("Vice-chair of next year (Khối phó)"), queryset=None)
+    chair = UnitChoiceField(label=_("Chair of next year (Khối trưởng)"), queryset=None)
+    vice_chair = UnitChoiceField(label=_("Vice-chair of next year (Khối phó)"), queryset=None)
     method = forms.ChoiceField(label=_("How"), choices=Election.Method.choices, widget=forms.RadioSelect)
     chair_votes = forms.IntegerField(label=_("Votes for the chair"), min_value=0, max_value=500, required=False)
     vice_chair_votes = forms.IntegerField(

@@ -50,6 +50,14 @@ def tasks_run_immediately():
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a page's query count must not depend on what ran before."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def private_files(settings, tmp_path):
     """Each test's private files in its own folder: nothing leaks from one test to the next."""
     settings.PRIVATE_ROOT = tmp_path / "private"

@@ -79,6 +79,13 @@ MATRIX = {
         lambda c: {"pk": c.member_staff.pk},
         row(302, 302, 302, 404, 403, 403, 403, 403, 403),
     ),
+    # A member's staff: its board edits; its colleagues see the account (403); the chair's officer edits
+    # only its own unit's people, so it learns nothing of another unit's (404), like everyone else.
+    "accounts:user_edit": (
+        "get",
+        lambda c: {"pk": c.member_staff.pk},
+        row(302, 200, 200, 404, 404, 404, 403, 403, 404),
+    ),
     "blocs:bloc_list": ("get", lambda c: {}, EVERYONE),
     "blocs:bloc_create": ("get", lambda c: {}, BOARD_ONLY),
     "blocs:province_signing": ("get", lambda c: {"pk": c.province.pk}, UNIT_PAGE),
@@ -111,6 +118,8 @@ MATRIX = {
     "blocs:import": ("get", lambda c: {}, BOARD_ONLY),
     "blocs:import_template": ("get", lambda c: {}, BOARD_ONLY),
     "accounts:profile": ("get", lambda c: {}, EVERYONE),
+    "ops:notification_settings": ("get", lambda c: {}, EVERYONE),
+    "favicon": ("get", lambda c: {}, row(301, 301, 301, 301, 301, 301, 301, 301, 301)),
     "accounts:saved_signature": ("get", lambda c: {}, row(302, 404, 404, 404, 404, 404, 404, 404, 404)),
     "pledges:create": ("get", lambda c: {"pk": c.bloc.pk, "year": 2022}, TERM_EDIT),
     "pledges:detail": ("get", lambda c: {"pk": c.open_pledge.pk}, BLOC_READ),
@@ -124,6 +133,8 @@ MATRIX = {
     "pledges:cancel": ("get", lambda c: {"pk": c.open_pledge.pk}, TERM_EDIT),
     "pledges:excuse": ("get", lambda c: {"pk": c.open_pledge.pk, "signer_pk": c.signer_row.pk}, TERM_EDIT),
     "pledges:sign": ("get", lambda c: {"pk": c.open_pledge.pk}, row(302, 403, 403, 404, 403, 200, 200, 403, 404)),
+    # "Tôi có ý kiến": a head's question; an empty one goes back to the signing page with its message.
+    "pledges:question": ("post", lambda c: {"pk": c.open_pledge.pk}, row(302, 403, 403, 404, 403, 302, 302, 403, 404)),
     "pledges:paper": ("get", lambda c: {"pk": c.open_pledge.pk}, TERM_EDIT),
     "pledges:signature": ("get", lambda c: {"pk": c.signature.pk}, BLOC_READ),
     "pledges:signature_image": ("get", lambda c: {"pk": c.signature.pk}, BLOC_READ),
@@ -180,6 +191,9 @@ MATRIX = {
         lambda c: {"pk": c.paper_signature.pk},
         row(302, 403, 403, 404, 403, 403, 200, 200, 404),
     ),
+    "pledges:legal_grounds": ("get", lambda c: {}, BOARD_ONLY),
+    # No such province ground: 404 for the boards, 403 for everyone else (only boards enter them).
+    "pledges:legal_ground_edit": ("get", lambda c: {"pk": 999999}, row(302, 404, 404, 404, 403, 403, 403, 403, 403)),
     # The year-end review of 2022, in self-assessment: the member unit's own assessment is the one asked for.
     "reviews:home": ("get", lambda c: {"pk": c.bloc.pk, "year": 2022}, BLOC_READ),
     "reviews:table": ("get", lambda c: {"pk": c.bloc.pk, "year": 2022}, BLOC_READ),

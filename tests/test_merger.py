@@ -36,7 +36,16 @@ def unit_posts(cast):
             reverse("blocs:unit_rename", args=[unit.pk]),
             {"on": "01/08/2025", "name": "Sở Y tế mới", "short_name": "", "head_title": "Giám đốc"},
         ),
-        (reverse("blocs:unit_merge", args=[unit.pk]), {"sources": [cast.member_unit_2.pk], "on": "01/08/2025"}),
+        (
+            reverse("blocs:unit_merge", args=[unit.pk]),
+            {
+                "sources": [cast.member_unit_2.pk],
+                "on": "01/08/2025",
+                "decision_number": "1234/QĐ-UBND",
+                "decision_date": "20/07/2025",
+                "decision_issuer": "Ủy ban nhân dân tỉnh Ninh Bình",
+            },
+        ),
         (reverse("blocs:unit_close", args=[unit.pk]), {"on": "01/08/2025", "reason": "Giải thể"}),
         (reverse("blocs:unit_seal", args=[unit.pk]), {"remove": "1"}),
     ]

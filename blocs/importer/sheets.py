@@ -93,6 +93,7 @@ ACCOUNTS = Sheet(
         Column("position", "Chức vụ", 20, 150),
         Column("can_sign", "Quyền ký (có/không)", 18),
         Column("is_clerk", "Văn thư (có/không)", 18, optional=True),
+        Column("signing_capacity", "Tư cách ký (Cấp trưởng/KT./Q.)", 24, optional=True),
     ),
 )
 SHEETS = (UNITS, BLOCS, MEMBERS, ACCOUNTS)

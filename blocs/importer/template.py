@@ -17,7 +17,9 @@ _GUIDE = [
     "một Khối phó (đánh dấu x). Mã khối và mã đơn vị là mã trong tệp này hoặc đã có trong hệ thống.",
     "Tài khoản: tên đăng nhập, họ và tên, email (nhận thư mời đặt mật khẩu), mã đơn vị (để trống là cán bộ "
     "Ban Thi đua - Khen thưởng tỉnh), chức vụ, quyền ký: có hoặc không, văn thư (người ký số của cơ quan sau "
-    "thủ trưởng, cần mã đơn vị): có hoặc không (để trống là không; có thể bỏ cột này).",
+    "thủ trưởng, cần mã đơn vị): có hoặc không (để trống là không; có thể bỏ cột này), tư cách ký: Cấp trưởng "
+    "(ký trực tiếp, để trống cũng là cấp trưởng), Cấp phó (KT.) (ký thay thủ trưởng, cần ghi chức vụ, ví dụ "
+    "Phó Giám đốc) hoặc Quyền (Q.) (quyền thủ trưởng); có thể bỏ cột này.",
     "Hãy “Kiểm tra thử” trước: nếu có một dòng lỗi thì không dòng nào được nhập.",
     f"Tệp .xlsx, tối đa 5 MB và {MAX_ROWS:,} dòng mỗi trang; không nhận tệp có macro (.xlsm).".replace(",", "."),
 ]
@@ -41,6 +43,7 @@ def template_workbook() -> bytes:
     _choices(book[MEMBERS.title], "E", '"x"')
     _choices(book[ACCOUNTS.title], "F", '"có,không"')
     _choices(book[ACCOUNTS.title], "G", '"có,không"')
+    _choices(book[ACCOUNTS.title], "H", '"Cấp trưởng,Cấp phó (KT.),Quyền (Q.)"')
     guide = book.create_sheet(GUIDE_TITLE)
     guide.column_dimensions["A"].width = 120
     for number, line in enumerate(_GUIDE, start=1):

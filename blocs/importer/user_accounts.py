@@ -7,6 +7,8 @@ transaction as the registry's records. Nothing else in ``blocs`` may import
 ``accounts``: the layers contract in ``pyproject.toml`` allows this module alone.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
@@ -15,8 +17,22 @@ from django.utils.translation import gettext as _
 from accounts import services as account_services
 from accounts.models import User
 from blocs.importer.report import Report, _at, _Plan
-from blocs.importer.sheets import ACCOUNTS, UNITS, _fill, _flag, _seen_before
+from blocs.importer.sheets import ACCOUNTS, UNITS, _fill, _flag, _seen_before, _text
 from blocs.models import Province, Unit
+from core.text import fold
+
+# How a signing capacity may be written: the template's Vietnamese words, their short forms and the codes.
+_CAPACITIES = {
+    User.Capacity.HEAD: {"", "cap truong", "truong", "thu truong", "ky truc tiep", "head"},
+    User.Capacity.DEPUTY: {"cap pho kt", "cap pho", "pho", "kt", "ky thay", "deputy"},
+    User.Capacity.ACTING: {"quyen q", "quyen", "q", "quyen thu truong", "acting"},
+}
+
+
+def _capacity(value) -> str | None:
+    """Return the signing capacity a cell names ("Cấp phó (KT.)", "KT.", "deputy" …), or None if none."""
+    text = " ".join(re.sub(r"[().]", " ", fold(_text(value))).split())
+    return next((code for code, spellings in _CAPACITIES.items() if text in spellings), None)
 
 
 def _check_accounts(rows, report: Report, plan: _Plan, units: dict[str, Unit | None]) -> None:
@@ -39,7 +55,7 @@ def _check_accounts(rows, report: Report, plan: _Plan, units: dict[str, Unit | N
     )
     seen_names: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
-    sign_header, clerk_header = ACCOUNTS.columns[5].header, ACCOUNTS.columns[6].header
+    sign_header, clerk_header, capacity_header = (ACCOUNTS.columns[i].header for i in (5, 6, 7))
     for row, values, problems in parsed:
         username, email, unit_code = values["username"], values["email"], values["unit"]
         if username:
@@ -87,6 +103,23 @@ def _check_accounts(rows, report: Report, plan: _Plan, units: dict[str, Unit | N
             elif flag and not unit_code:
                 problems.append(without_unit % {"column": header})
             values[key] = bool(flag)
+        capacity = _capacity(row.values["signing_capacity"])
+        if capacity is None:
+            problems.append(
+                _("Write Cấp trưởng, Cấp phó (KT.) or Quyền (Q.) in “%(column)s”, not %(value)s.")
+                % {"column": capacity_header, "value": values["signing_capacity"]}
+            )
+        elif capacity != User.Capacity.HEAD and not unit_code:
+            problems.append(
+                _("A board officer (no unit) signs nothing: leave “%(column)s” empty or give a unit.")
+                % {"column": capacity_header}
+            )
+        elif capacity == User.Capacity.DEPUTY and not values["position"]:
+            problems.append(
+                _("A deputy signs “KT.” over his or her own position: fill in “%(column)s”, e.g. Phó Giám đốc.")
+                % {"column": ACCOUNTS.columns[4].header}
+            )
+        values["signing_capacity"] = capacity
         for problem in problems:
             report.reject(ACCOUNTS, row.number, problem)
         if not problems:
@@ -110,6 +143,7 @@ def _write_accounts(plan: _Plan, *, actor, province: Province, units: dict[str, 
             position=row["position"],
             can_sign=row["can_sign"],
             is_clerk=row["is_clerk"],
+            signing_capacity=row["signing_capacity"],
             site_url=site_url,
         )
     return len(plan.accounts)

@@ -14,6 +14,7 @@ from blocs.services.provinces import (
     MAX_TRUST_LIST_BYTES,
     MAX_TRUST_ROOTS,
     TrustRoot,
+    province_board_name_set,
     province_create,
     province_merge,
     province_signing_set,
@@ -30,7 +31,15 @@ from blocs.services.terms import (
     term_rollover_proposal,
     term_set_vice_chair_acting,
 )
-from blocs.services.units import unit_close, unit_create, unit_merge, unit_rename, unit_set_seal, unit_update
+from blocs.services.units import (
+    unit_close,
+    unit_create,
+    unit_merge,
+    unit_rename,
+    unit_set_seal,
+    unit_update,
+    units_named_alike,
+)
 
 __all__ = [
     "MAX_TRUST_LIST_BYTES",
@@ -44,6 +53,7 @@ __all__ = [
     "event_record",
     "membership_add",
     "membership_end",
+    "province_board_name_set",
     "province_create",
     "province_merge",
     "province_signing_set",
@@ -60,4 +70,5 @@ __all__ = [
     "unit_rename",
     "unit_set_seal",
     "unit_update",
+    "units_named_alike",
 ]

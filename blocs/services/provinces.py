@@ -1,4 +1,4 @@
-"""Provinces: the tenants of the registry, their mergers and their rules for ký số."""
+"""Provinces: the tenants of the registry, their mergers, their board's name and their rules for ký số."""
 
 import datetime
 import re
@@ -22,14 +22,14 @@ MAX_TRUST_ROOTS = 20
 _PEM_BEGIN = re.compile(r"^-----BEGIN ([A-Z0-9 ]+)-----", re.MULTILINE)
 
 
-def province_create(*, actor, code: str, name: str) -> Province:
-    """Create a province (the tenant) with its first name."""
-    code, name = nfc(code).upper(), nfc(name)
-    refuse_line_breaks(code=code, name=name)
+def province_create(*, actor, code: str, name: str, board_name: str = "") -> Province:
+    """Create a province (the tenant) with its first name and, if it has its own, its board's name."""
+    code, name, board_name = nfc(code).upper(), nfc(name), nfc(board_name)
+    refuse_line_breaks(code=code, name=name, board_name=board_name)
     if Province.objects.filter(code=code).exists():
         raise RegistryError(_("A province with code %(code)s exists.") % {"code": code}, field="code")
     with transaction.atomic():
-        province = Province.objects.create(code=code, name=name)
+        province = Province.objects.create(code=code, name=name, board_name=board_name)
         ProvinceName.objects.create(province=province, valid_from=None, name=name)
         event_record(actor=actor, province=province, kind=Event.Kind.PROVINCE_CREATED, summary=name)
     return province
@@ -230,5 +230,42 @@ def province_signing_set(*, actor, province: Province, trust_list: str, requires
             summary=_("Trusted roots: %(roots)s. Agency seals: %(seals)s.") % {"roots": subjects, "seals": seals},
             roots=[{"subject": root.subject, "sha256": root.sha256_fingerprint} for root in roots],
             requires_agency_seal=requires_agency_seal,
+        )
+    return province
+
+
+def province_board_name_set(*, actor, province: Province, board_name: str) -> Province:
+    """Name *province*'s emulation board as its documents address it (empty: the default name).
+
+    Since 2025 most provinces run the board inside Sở Nội vụ ("Phòng Thi đua - Khen thưởng");
+    cover requests and e-mails use ``Province.board_title()``. A province merged into another
+    is refused. Return the province as re-read under lock; nothing is written when nothing changes.
+    """
+    board_name = nfc(board_name)
+    refuse_line_breaks(board_name=board_name)
+    if len(board_name) > Province._meta.get_field("board_name").max_length:
+        raise RegistryError(_("The name is too long (at most 255 characters)."), field="board_name")
+    with transaction.atomic():
+        province = Province.objects.select_for_update().get(pk=province.pk)
+        if province.successor_id is not None and (
+            province.merged_on is None or province.merged_on <= timezone.localdate(clock.now())
+        ):
+            raise RegistryError(
+                _("%(name)s has merged into another province: name the board of the province it merged into.")
+                % {"name": province.name},
+                field="board_name",
+            )
+        if province.board_name == board_name:
+            return province
+        old = province.board_title()
+        province.board_name = board_name
+        province.save(update_fields=["board_name"])
+        event_record(
+            actor=actor,
+            province=province,
+            kind=Event.Kind.PROVINCE_BOARD_NAMED,
+            summary=_("The board is now named %(new)s (was %(old)s).") % {"new": province.board_title(), "old": old},
+            old=old,
+            new=province.board_title(),
         )
     return province

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from blocs.models import Event, Membership, Province, Unit, UnitName
 from blocs.services._common import RegistryError, _date_text, _rename, event_record, refuse_line_breaks
 from blocs.services.terms import _unit_in_other_bloc, membership_add
-from core.text import nfc
+from core.text import fold, nfc
 
 
 def unit_create(*, actor, province: Province, code: str, name: str, short_name: str = "", head_title: str) -> Unit:
@@ -32,6 +32,26 @@ def unit_create(*, actor, province: Province, code: str, name: str, short_name: 
         )
         event_record(actor=actor, province=province, unit=unit, kind=Event.Kind.UNIT_CREATED, summary=unit.name)
     return unit
+
+
+def units_named_alike(*, province_id: int, name: str, exclude_pk: int | None = None) -> list[Unit]:
+    """Return the living units of the province whose full name is *name* but for diacritics, case and spacing.
+
+    For a warning, never a refusal: two units may rightly share a name for a while (a
+    department re-formed under its old name), but most often one was entered twice.
+    "Sở Văn hoá" and "So van hoa" match, as do the two tone-mark placements ("Hoà"/"Hòa").
+    """
+    key = " ".join(fold(nfc(name)).split())
+    if not key:
+        return []
+    # The folded copy narrows the rows in the database; the exact comparison is made here.
+    candidates = Unit.objects.filter(
+        province_id=province_id,
+        successor__isnull=True,
+        closed_on__isnull=True,
+        search_text__contains=key,
+    ).exclude(pk=exclude_pk)
+    return [unit for unit in candidates.order_by("code") if " ".join(fold(unit.name).split()) == key]
 
 
 def unit_rename(*, actor, unit: Unit, on: datetime.date, name: str, short_name: str, head_title: str) -> Unit:
@@ -110,15 +130,27 @@ def _check_no_successor_cycle(sources: list[Unit], target: Unit) -> None:
         current = Unit.objects.get(pk=current.successor_id)
 
 
-def unit_merge(*, actor, sources: list[Unit], target: Unit, on: datetime.date) -> None:
-    """Merge *sources* into *target* on *on*.
+def unit_merge(
+    *,
+    actor,
+    sources: list[Unit],
+    target: Unit,
+    on: datetime.date,
+    decision_number: str = "",
+    decision_date: datetime.date | None = None,
+    decision_issuer: str = "",
+) -> None:
+    """Merge *sources* into *target* on *on*, by the decision *decision_number* of *decision_date* by *decision_issuer*.
 
-    Ends the sources' memberships in the terms of that year; adds *target* to
-    each such term where it is neither a member nor in another bloc that year.
-    A term whose chair or vice-chair ended shows a task to assign a new one.
+    Each source keeps the decision that merged it (a province's merger passes none: its
+    units follow the province). Ends the sources' memberships in the terms of that year;
+    adds *target* to each such term where it is neither a member nor in another bloc that
+    year. A term whose chair or vice-chair ended shows a task to assign a new one.
     """
     if not sources:
         raise RegistryError(_("Choose at least one unit to merge."), field="sources")
+    decision_number, decision_issuer = nfc(decision_number), nfc(decision_issuer)
+    refuse_line_breaks(decision_number=decision_number, decision_issuer=decision_issuer)
     target = Unit.objects.get(pk=target.pk)  # the caller's copy may predate another merge
     _check_no_successor_cycle(sources, target)
     if target.successor_id is not None or target.closed_on is not None:
@@ -134,18 +166,45 @@ def unit_merge(*, actor, sources: list[Unit], target: Unit, on: datetime.date) -
                 continue
             if source.successor_id is not None:
                 raise RegistryError(_("%(name)s has already been merged.") % {"name": source.name}, field="sources")
+            if source.closed_on is not None:
+                raise RegistryError(
+                    _("%(name)s has left the registry: it cannot be merged.") % {"name": source.name}, field="sources"
+                )
             source.successor, source.merged_on = target, on
-            source.save(update_fields=["successor", "merged_on"])
+            source.merger_decision_number = decision_number
+            source.merger_decision_date = decision_date
+            source.merger_decision_issuer = decision_issuer
+            source.save(
+                update_fields=[
+                    "successor",
+                    "merged_on",
+                    "merger_decision_number",
+                    "merger_decision_date",
+                    "merger_decision_issuer",
+                ]
+            )
             ended = _end_memberships(actor=actor, unit=source, on=on, reason=reason)
             event_record(
                 actor=actor,
                 province=source.province,
                 unit=source,
                 kind=Event.Kind.UNIT_MERGED,
-                summary=_("%(source)s merged into %(target)s on %(date)s")
-                % {"source": source.name_on(on), "target": target.name_on(on), "date": _date_text(on)},
+                summary=(
+                    _("%(source)s merged into %(target)s on %(date)s by decision %(number)s")
+                    if decision_number
+                    else _("%(source)s merged into %(target)s on %(date)s")
+                )
+                % {
+                    "source": source.name_on(on),
+                    "target": target.name_on(on),
+                    "date": _date_text(on),
+                    "number": decision_number,
+                },
                 target=target.name_on(on),
                 date=on.isoformat(),
+                decision_number=decision_number,
+                decision_date=decision_date.isoformat() if decision_date else None,
+                decision_issuer=decision_issuer,
             )
             for membership in ended:
                 term = membership.term

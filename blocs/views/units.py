@@ -17,6 +17,17 @@ from core.files import private_file_response
 from core.text import fold
 
 
+def _warn_of_namesakes(request, unit: Unit) -> None:
+    """Warn (not refuse) when another living unit of the province has the same name: often one entered twice."""
+    namesakes = services.units_named_alike(province_id=unit.province_id, name=unit.name, exclude_pk=unit.pk)
+    if namesakes:
+        messages.warning(
+            request,
+            _("Another unit of this province has the same name: %(units)s. Check that it is not the same unit twice.")
+            % {"units": ", ".join(f"{other.code} — {other.name}" for other in namesakes)},
+        )
+
+
 @login_required
 def unit_list(request):
     access.require_board(request.user)
@@ -56,6 +67,7 @@ def unit_create(request):
         )
         if unit:
             messages.success(request, _("Unit created."))
+            _warn_of_namesakes(request, unit)
             return redirect(unit)
     return render(
         request, "blocs/form.html", {"form": form, "title": _("New unit"), "back": reverse("blocs:unit_list")}
@@ -70,7 +82,12 @@ def unit_detail(request, pk):
         queryset=Unit.objects.select_related("province", "successor").prefetch_related("versions", "predecessors"),
     )
     memberships = Membership.objects.filter(unit=unit).select_related("term__bloc").order_by("-term__year")
-    context = {"unit": unit, "memberships": memberships, "seal_form": SealForm()}
+    namesakes = (
+        services.units_named_alike(province_id=unit.province_id, name=unit.name, exclude_pk=unit.pk)
+        if unit.is_active
+        else []
+    )
+    context = {"unit": unit, "memberships": memberships, "seal_form": SealForm(), "namesakes": namesakes}
     return render(request, "blocs/unit_detail.html", context)
 
 
@@ -112,6 +129,7 @@ def unit_edit(request, pk):
             form, lambda: services.unit_update(actor=request.user, unit=unit, code=form.cleaned_data["code"])
         ):
             messages.success(request, _("Unit saved."))
+            _warn_of_namesakes(request, unit)
             return redirect(unit)
     return render(request, "blocs/form.html", {"form": form, "title": unit.name, "back": unit.get_absolute_url()})
 
@@ -136,6 +154,7 @@ def unit_rename(request, pk):
         )
         if done:
             messages.success(request, _("Unit renamed."))
+            _warn_of_namesakes(request, done)
             return redirect(unit)
     return render(
         request,
@@ -148,14 +167,33 @@ def unit_rename(request, pk):
 def unit_merge(request, pk):
     """Merge other units of the province into this one."""
     unit = access.get_unit_for_user(request.user, pk, for_edit=True)
-    candidates = Unit.objects.filter(province_id=unit.province_id, successor__isnull=True)
-    form = UnitMergeForm(request.POST or None, units=candidates)
+    # Only living units other than this one can merge into it.
+    candidates = (
+        Unit.objects.filter(province_id=unit.province_id, successor__isnull=True, closed_on__isnull=True)
+        .exclude(pk=unit.pk)
+        .order_by("code")
+    )
+    form = UnitMergeForm(
+        request.POST or None,
+        units=candidates,
+        initial={
+            "decision_issuer": _("People's Committee of %(province)s province") % {"province": unit.province.name}
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = run_service(
             form,
             lambda: (
-                services.unit_merge(actor=request.user, sources=list(data["sources"]), target=unit, on=data["on"])
+                services.unit_merge(
+                    actor=request.user,
+                    sources=list(data["sources"]),
+                    target=unit,
+                    on=data["on"],
+                    decision_number=data["decision_number"],
+                    decision_date=data["decision_date"],
+                    decision_issuer=data["decision_issuer"],
+                )
                 or True
             ),
         )

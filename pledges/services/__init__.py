@@ -27,6 +27,8 @@ from pledges.services.drafting import (
     item_move,
     item_remove,
     item_update,
+    legal_ground_create,
+    legal_ground_update,
     pledge_copy_source,
     pledge_create,
     pledge_create_from,
@@ -47,7 +49,7 @@ from pledges.services.lifecycle import (
     warn_if_one_hand,
 )
 from pledges.services.reminders import pledge_remind, reminders_send_due
-from pledges.services.signing import paper_signature_add, signature_add, signature_dispute
+from pledges.services.signing import paper_signature_add, question_send, signature_add, signature_dispute
 
 __all__ = [
     "DocumentNotReady",
@@ -70,11 +72,14 @@ __all__ = [
     "item_move",
     "item_remove",
     "item_update",
+    "legal_ground_create",
+    "legal_ground_update",
     "local_time_text",
     "new_verification_code",
     "page_image_key",
     "page_images",
     "paper_signature_add",
+    "question_send",
     "pledge_cancel",
     "pledge_copy_source",
     "pledge_create",

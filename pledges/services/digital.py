@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from blocs.models import Unit
 from core import clock, signing
 from core import pdf as pdf_engine
-from pledges import pdf
+from pledges import notices, pdf
 from pledges.models import Pledge, PledgeEvent, RequiredSigner, Revision, Signature, SigningTurn
 from pledges.selectors import trust_roots
 from pledges.services import lifecycle
@@ -133,6 +133,10 @@ def _live_turns(pledge: Pledge):
     return SigningTurn.objects.filter(pledge=pledge, finished_at__isnull=True)
 
 
+# A signer who waited this long for the turn is told by e-mail that it came.
+TURN_NOTICE_AFTER = datetime.timedelta(seconds=20)
+
+
 def _settle(pledge: Pledge) -> SigningTurn | None:
     """Under the pledge's lock: pass an overdue turn on (its holder keeps their place, just after the
     next in line), grant a free turn to the first in line, and return the holder."""
@@ -172,7 +176,10 @@ def _settle(pledge: Pledge) -> SigningTurn | None:
     first.ticket_downloaded = False
     first.save(update_fields=["granted_at", "expires_at", "base_number", "ticket", "ticket_downloaded"])
     if first.method == Method.CSC and _provider_for(first.user).get("authorization", "implicit") != "otp":
-        _queue_remote(first.pk)
+        _queue_remote(first.pk)  # signs by itself: nothing to tell
+    elif now - first.requested_at >= TURN_NOTICE_AFTER:
+        # Who got the turn at once is on the page; who waited in line may have gone elsewhere.
+        notices.turn_granted(first)
     return first
 
 

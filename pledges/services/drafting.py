@@ -1,6 +1,7 @@
 """The draft: creating it (or copying last year's), its texts and commitments, and the comment round."""
 
 import datetime
+import re
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -9,8 +10,8 @@ from django.utils.translation import gettext as _
 from blocs.models import Term
 from core import clock
 from core.text import nfc
-from pledges import limits
-from pledges.models import Pledge, PledgeEvent, PledgeItem
+from pledges import limits, notices
+from pledges.models import LegalGround, Pledge, PledgeEvent, PledgeItem
 from pledges.services._common import (
     TEXT_FIELDS,
     PledgeError,
@@ -90,27 +91,63 @@ def pledge_copy_source(term: Term) -> Pledge | None:
 
 
 def pledge_create_from(*, actor, term: Term, source: Pledge) -> Pledge:
-    """Create *term*'s draft as a copy of *source*: its texts and commitments, the date moved to this year."""
+    """Create *term*'s draft as a copy of *source*, moved to this year.
+
+    The texts and commitments are copied; the year in the title and the slogan moves ("năm 2025" →
+    "năm 2026", a bare "2025" too, but not a period such as "2021-2025"); the place is the bloc's
+    province as named today; the signing date and the proposed deadline move to this year. The legal
+    grounds are copied as they were: the edit page warns about those no longer in force.
+    """
     old_default = _("Giao ước thi đua năm %(year)s") % {"year": source.term.year}
-    try:
-        signing_date = source.signing_date.replace(year=term.year)
-    except ValueError:  # 29 February
-        signing_date = source.signing_date.replace(year=term.year, day=28)
+    years = term.year - source.term.year
     pledge = pledge_create(
         actor=actor,
         term=term,
-        title="" if source.title == old_default else source.title,
-        place=source.place,
-        signing_date=signing_date,
+        title="" if source.title == old_default else move_year(source.title, source.term.year, term.year),
+        place=place_today(term) or source.place,
+        signing_date=_moved(source.signing_date, years),
         legal_grounds=source.legal_grounds,
         introduction=source.introduction,
-        slogan=source.slogan,
+        slogan=move_year(source.slogan, source.term.year, term.year),
         implementation=source.implementation,
         items=list(source.items.order_by("position", "id").values_list("text", flat=True)),
     )
-    Pledge.objects.filter(pk=pledge.pk).update(copied_from=source)
-    pledge.copied_from = source
+    deadline = _moved(source.signing_deadline, years) if source.signing_deadline else None
+    Pledge.objects.filter(pk=pledge.pk).update(copied_from=source, signing_deadline=deadline)
+    pledge.copied_from, pledge.signing_deadline = source, deadline
     return pledge
+
+
+def _moved(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def move_year(text: str, old: int, new: int) -> str:
+    """Return *text* with the year *old* written as *new*: "năm 2025" and a bare "2025".
+
+    A year inside a number or a reference ("12/2025/NQ-HĐND") or one end of a period ("2021-2025",
+    "2021 – 2025") stays.
+    """
+    pattern = rf"(?<![\d/.\-–])(?<![\-–] ){old}(?![\d/.\-–])(?! [\-–])"
+    return re.sub(pattern, str(new), text or "")
+
+
+_PROVINCE_PREFIX = re.compile(r"^(tỉnh|thành phố|tp\.?)\s+", re.IGNORECASE)
+
+
+def place_today(term: Term) -> str:
+    """Return the place a new pledge of *term* is signed at: its bloc's province as named today,
+    without "Tỉnh"/"Thành phố" ("Nam Định, ngày …"); the province it merged into, once merged."""
+    today = timezone.localdate(clock.now())
+    province = term.bloc.province
+    seen = set()
+    while province.successor_id and province.pk not in seen and (province.merged_on or today) <= today:
+        seen.add(province.pk)
+        province = province.successor
+    return _PROVINCE_PREFIX.sub("", province.name_on(today)).strip()
 
 
 def pledge_update(*, actor, pledge: Pledge, signing_date: datetime.date, signing_deadline=None, **texts) -> Pledge:
@@ -211,6 +248,7 @@ def comments_open(*, actor, pledge: Pledge, until: datetime.date) -> Pledge:
         pledge.comments_until = until
         pledge.save(update_fields=["comments_until"])
         _event(pledge, PledgeEvent.Kind.COMMENTS_OPENED, actor=actor, until=until.isoformat())
+        notices.comments_opened(pledge)
     return pledge
 
 
@@ -270,4 +308,62 @@ def comment_answer(*, actor, comment, decision: str, answer: str):
         comment.answered_by, comment.answered_at = actor, clock.now()
         comment.save(update_fields=["decision", "answer", "answered_by", "answered_at"])
         _event(pledge, PledgeEvent.Kind.COMMENT_ANSWERED, actor=actor, decision=decision)
+        if comment.author_id != actor.pk:
+            notices.comment_answered(comment)
     return comment
+
+
+# Legal grounds of a province (the board's) ----------------------------------------------
+
+
+def _check_ground(*, text: str, short_name: str, valid_from, valid_until) -> None:
+    if not text:
+        raise PledgeError(_("Write the line as it is printed."), field="text")
+    if not short_name:
+        raise PledgeError(_("Give the ground a short name."), field="short_name")
+    if valid_until is not None and valid_until < valid_from:
+        raise PledgeError(_("The end of its force cannot be before its start."), field="valid_until")
+
+
+def legal_ground_create(
+    *,
+    actor,
+    province,
+    text: str,
+    short_name: str,
+    number: str = "",
+    valid_from: datetime.date,
+    valid_until: datetime.date | None = None,
+    order: int = 100,
+) -> LegalGround:
+    """Add a regulation of *province* that its pledges may cite (the board enters it)."""
+    texts = {"text": nfc(text), "short_name": nfc(short_name), "number": nfc(number)}
+    _check_ground(text=texts["text"], short_name=texts["short_name"], valid_from=valid_from, valid_until=valid_until)
+    return LegalGround.objects.create(
+        province=province, valid_from=valid_from, valid_until=valid_until, order=order, **texts
+    )
+
+
+def legal_ground_update(
+    *,
+    actor,
+    ground: LegalGround,
+    text: str,
+    short_name: str,
+    number: str = "",
+    valid_from: datetime.date,
+    valid_until: datetime.date | None = None,
+    order: int = 100,
+) -> LegalGround:
+    """Change a province's regulation, e.g. the date another replaced it; a national ground refuses."""
+    if ground.province_id is None:
+        raise PledgeError(_("A national ground is changed only by the site's administrators (in the admin)."))
+    texts = {"text": nfc(text), "short_name": nfc(short_name), "number": nfc(number)}
+    _check_ground(text=texts["text"], short_name=texts["short_name"], valid_from=valid_from, valid_until=valid_until)
+    with transaction.atomic():
+        ground = LegalGround.objects.select_for_update().get(pk=ground.pk)
+        for name, value in texts.items():
+            setattr(ground, name, value)
+        ground.valid_from, ground.valid_until, ground.order = valid_from, valid_until, order
+        ground.save()
+    return ground

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from blocs.models import Membership
 from core import clock
 from core.text import nfc
+from pledges import notices
 from pledges.content import HASH_VERSION, content_hash
 from pledges.models import Pledge, PledgeEvent, RequiredSigner
 from pledges.selectors import one_hand_counts, trust_roots, waiting_seals, waiting_signers
@@ -124,6 +125,7 @@ def pledge_open(
             signing_mode=mode,
             seals_required=pledge.seals_required,
         )
+        notices.signing_opened(pledge)
         pledge_id = pledge.pk
         transaction.on_commit(lambda: after_opening(pledge_id))
     return pledge
@@ -277,6 +279,7 @@ def complete_if_done(pledge: Pledge, *, actor) -> bool:
         return False
     pledge.status, pledge.completed_at = Status.COMPLETED, now
     _event(pledge, PledgeEvent.Kind.COMPLETED, actor=actor, content_hash=pledge.content_hash)
+    notices.completed(pledge)
     pledge_id = pledge.pk
     transaction.on_commit(lambda: after_completion(pledge_id))
     return True

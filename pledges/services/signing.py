@@ -1,6 +1,7 @@
 """Signatures in image mode: drawn, typed or saved on the page, or on paper with a scan (ký số: ``digital``)."""
 
 import functools
+import hashlib
 import uuid
 
 from django.core.files.base import ContentFile
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from blocs.models import Unit
 from core import clock
-from core.text import nfc
+from core.text import fold, nfc
 from pledges.content import name_key
 from pledges.models import Pledge, PledgeEvent, RequiredSigner, Signature
 from pledges.services import lifecycle
@@ -167,6 +168,13 @@ def signature_add(
                     _("The pledge you read is not the one open for signing now: reload the page and read it again.")
                 )
             if name_key(typed_name) != name_key(actor.full_name):
+                # Typed on a keyboard without Vietnamese input: say so, rather than "does not match".
+                if typed_name.isascii() and not actor.full_name.isascii() and fold(typed_name) == fold(actor.full_name):
+                    raise PledgeError(
+                        _("Type your name with its diacritics, as in your account: %(name)s.")
+                        % {"name": actor.full_name},
+                        field="typed_name",
+                    )
                 raise PledgeError(_("The name you typed does not match your full name."), field="typed_name")
             signature = _new_signature(
                 actor=actor,
@@ -349,3 +357,37 @@ def signature_dispute(
             reason=reason,
         )
     return signature
+
+
+# Questions before signing ------------------------------------------------------------
+
+QUESTION_MAX_CHARS = 2000
+QUESTIONS_PER_DAY = 5
+
+
+def question_send(*, actor, pledge: Pledge, text: str) -> int:
+    """Send *actor*'s question about an open *pledge* to the chair's officers ("Tôi có ý kiến");
+    return how many were mailed.
+
+    The same question twice goes out once; at most ``QUESTIONS_PER_DAY`` a day per person and pledge.
+    """
+    from core.models import Notice
+    from pledges import notices
+
+    text = nfc(text).strip()
+    if not text:
+        raise PledgeError(_("Write your question."), field="text")
+    if len(text) > QUESTION_MAX_CHARS:
+        raise PledgeError(
+            _("A question has at most %(count)s characters.") % {"count": QUESTION_MAX_CHARS}, field="text"
+        )
+    if pledge.status != Status.OPEN:
+        raise PledgeError(_("This pledge is not open for signing."))
+    prefix = f"question:{pledge.pk}:{actor.pk}:"
+    today = timezone.localdate(clock.now())
+    asked = Notice.objects.filter(key__startswith=prefix, sent_at__date=today).values("key").distinct().count()
+    if asked >= QUESTIONS_PER_DAY:
+        raise PledgeError(_("You have sent %(count)s questions today: wait for the answers.") % {"count": asked})
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    with transaction.atomic():
+        return notices.question_sent(pledge, asker=actor, text=text, key=prefix + digest)

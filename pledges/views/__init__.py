@@ -43,6 +43,7 @@ from pledges.views.signing import (  # noqa: F401
     conference,
     conference_data,
     paper_signature,
+    pledge_question,
     pledge_sign,
     signature_detail,
     signature_dispute,

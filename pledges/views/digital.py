@@ -19,7 +19,7 @@ from pledges import access, pdf
 from pledges.forms import OtpForm, RemoteAccountForm, RevisionUploadForm, TurnForm
 from pledges.models import Pledge, Revision
 from pledges.services import digital, remote
-from pledges.views._common import _client
+from pledges.views._common import _client, frozen_text
 
 # Seconds between two looks of a page waiting for its turn (or for a remote signature).
 REFRESH_SECONDS = 4
@@ -59,6 +59,7 @@ def _page(request, pledge: Pledge, signer, *, upload_form=None, otp_form=None, s
         }
     context = {
         "pledge": pledge,
+        "document_text": frozen_text(pledge),
         "signer": signer,
         "slot": slot,
         "refusal": refusal,

@@ -6,20 +6,30 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from blocs.access import get_term_for_user
+from core import clock
 from core.errors import run_action, run_service
 from pledges import access, limits, pdf, services
 from pledges.forms import (
     ItemForm,
+    LegalGroundForm,
     OpenForm,
     PledgeForm,
     ReasonForm,
 )
-from pledges.models import Pledge, PledgeItem, RequiredSigner
-from pledges.selectors import one_hand_warnings
+from pledges.models import LegalGround, Pledge, PledgeItem, RequiredSigner
+from pledges.selectors import (
+    collapse_edits,
+    grounds_with_suggestions,
+    legal_ground_warnings,
+    one_hand_warnings,
+    suggested_grounds,
+)
+from pledges.services import drafting as drafting_services
 from pledges.views._common import _document_context
 
 
@@ -69,17 +79,31 @@ def pledge_detail(request, pk):
     context["signed_count"] = sum(1 for row in context["rows"] if row["signature"])
     context["disputed_count"] = sum(1 for row in context["rows"] for _ in row.get("disputed", ()))
     context["events"] = list(pledge.events.select_related("actor").order_by("-created_at", "-id")[:100])
+    # Thirty saves of a draft by one person show as one line: ``run.first`` (the latest), ``run.last``, ``run.count``.
+    context["event_runs"] = collapse_edits(context["events"])
     return render(request, "pledges/detail.html", context)
 
 
 @login_required
 def pledge_edit(request, pk):
+    """The draft's texts; "use the suggested grounds" fills the grounds in force without saving."""
     pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
     if pledge.is_frozen:
         messages.info(request, _("This pledge is frozen: its content cannot change."))
         return redirect(pledge)
     initial = {name: getattr(pledge, name) for name in (*services.TEXT_FIELDS, "signing_date")}
     form = PledgeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and "suggest_grounds" in request.POST:
+        form.is_valid()  # for the signing date typed; nothing is saved
+        day = form.cleaned_data.get("signing_date") or pledge.signing_date
+        data = request.POST.copy()
+        data["legal_grounds"] = grounds_with_suggestions(
+            form.cleaned_data.get("legal_grounds", request.POST.get("legal_grounds", "")),
+            day,
+            pledge.term.bloc.province,
+        )
+        messages.info(request, _("The suggested grounds are in the form: check them, then save."))
+        return _edit_page(request, pledge, PledgeForm(data), None)
     if request.method == "POST" and form.is_valid():
         if run_service(form, lambda: services.pledge_update(actor=request.user, pledge=pledge, **form.cleaned_data)):
             messages.success(request, _("Saved."))
@@ -88,10 +112,16 @@ def pledge_edit(request, pk):
 
 
 def _edit_page(request, pledge: Pledge, form, item_form):
-    """The draft's edit page: its texts and its commitments (with the add form, unless the draft is full)."""
+    """The draft's edit page: its texts and its commitments (with the add form, unless the draft is full),
+    the legal grounds in force on the signing date, and warnings (a ground no longer in force, a past date)."""
     items = list(pledge.items.all())
     if item_form is None:
         item_form = ItemForm(count=len(items))
+    province = pledge.term.bloc.province
+    day, grounds = pledge.signing_date, pledge.legal_grounds
+    if form.is_bound and form.is_valid():  # what the officer is looking at, saved or not
+        day, grounds = form.cleaned_data["signing_date"], form.cleaned_data["legal_grounds"]
+    today = timezone.localdate(clock.now())
     context = {
         "pledge": pledge,
         "form": form,
@@ -99,6 +129,10 @@ def _edit_page(request, pledge: Pledge, form, item_form):
         "item_form": item_form,
         "items_full": len(items) >= limits.MAX_ITEMS,
         "max_items": limits.MAX_ITEMS,
+        "grounds_day": day,
+        "suggested_grounds": suggested_grounds(grounds, day, province),
+        "ground_warnings": legal_ground_warnings(grounds, day, province),
+        "date_in_past": day < today,
     }
     return render(request, "pledges/edit.html", context)
 
@@ -162,9 +196,16 @@ def pledge_open(request, pk):
         messages.info(request, _("This pledge is no longer a draft."))
         return redirect(pledge)
     pledge, signers, digest = services.frozen_preview(pledge)
+    today = timezone.localdate(clock.now())
+    # A deadline proposed when the draft was copied from last year's, if it is still ahead.
+    proposed = pledge.signing_deadline if pledge.signing_deadline and pledge.signing_deadline >= today else None
     form = OpenForm(
         request.POST or None,
-        initial={"content_hash": digest, "signing_mode": services.default_signing_mode(pledge)},
+        initial={
+            "content_hash": digest,
+            "signing_mode": services.default_signing_mode(pledge),
+            "deadline": proposed,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -187,6 +228,10 @@ def pledge_open(request, pk):
         "rows": [{"signer": s, "signature": None} for s in signers],
         "digest": digest,
         "form": form,
+        # Opening ends the comment round: members can no longer comment on a frozen pledge.
+        "comments_open": services.comments_are_open(pledge),
+        "pending_comments": pledge.comments.filter(decision="pending").count(),
+        "ground_warnings": legal_ground_warnings(pledge.legal_grounds, pledge.signing_date, pledge.term.bloc.province),
     }
     return render(request, "pledges/open.html", context)
 
@@ -258,7 +303,8 @@ def pledge_copy(request, pk, year):
     )
     if not done:
         return redirect(term)
-    return redirect("pledges:diff", pk=done.result.pk)
+    # The edit page shows what to check: the dates, the place, the grounds no longer in force.
+    return redirect("pledges:edit", pk=done.result.pk)
 
 
 @login_required
@@ -357,12 +403,16 @@ def comments_open(request, pk):
 
 @login_required
 def comment_answer(request, pk, comment_pk):
+    """Answer one comment: the comments page with the comment answered and the form under it."""
     from pledges.forms import AnswerForm
     from pledges.models import Comment
 
     pledge = access.get_pledge_for_user(request.user, pk, for_edit=True)
-    comment = get_object_or_404(Comment, pk=comment_pk, pledge=pledge)
-    form = AnswerForm(request.POST or None, initial={"answer": comment.answer})
+    comment = get_object_or_404(Comment.objects.select_related("author", "answered_by"), pk=comment_pk, pledge=pledge)
+    initial = {"answer": comment.answer}
+    if comment.decision != Comment.Decision.PENDING:
+        initial["decision"] = comment.decision
+    form = AnswerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = run_service(
@@ -373,9 +423,69 @@ def comment_answer(request, pk, comment_pk):
         )
         if done:
             return redirect("pledges:comments", pk=pledge.pk)
-    title = _("Answer the comment of %(unit)s") % {"unit": comment.unit_name}
+    context = {
+        "pledge": pledge,
+        "comments": [comment],
+        "answering": comment,
+        "answer_form": form,
+        "is_open": services.comments_are_open(pledge),
+        "roles": pledge.roles,
+        "back": reverse("pledges:comments", args=[pledge.pk]),
+    }
+    return render(request, "pledges/comments.html", context)
+
+
+# The province's own legal grounds (the board) -----------------------------------------------
+
+
+@login_required
+def legal_grounds(request):
+    """The grounds pledges may cite, with their dates: the national ones, and the board's province's own,
+    which the board adds here."""
+    province = access.get_legal_grounds_province(request.user)
+    form = LegalGroundForm(request.POST or None)
+    if request.method == "POST":
+        province = access.get_legal_grounds_province(request.user, for_edit=True)
+        if province is None:
+            raise PermissionDenied(_("A province's grounds are entered by its board."))
+        if form.is_valid():
+            ground = run_service(
+                form,
+                lambda: drafting_services.legal_ground_create(
+                    actor=request.user, province=province, **form.cleaned_data
+                ),
+            )
+            if ground:
+                messages.success(request, _("%(name)s added.") % {"name": ground.short_name})
+                return redirect("pledges:legal_grounds")
+    grounds = LegalGround.objects.filter(province__isnull=True)
+    if province is not None:
+        grounds = LegalGround.objects.filter(province__isnull=True) | LegalGround.objects.filter(province=province)
+    today = timezone.localdate(clock.now())
+    grounds = grounds.select_related("province").order_by("province", "order", "valid_from", "id")
+    context = {
+        "rows": [{"ground": ground, "in_force": ground.in_force_on(today)} for ground in grounds],
+        "form": form if province is not None else None,
+        "province": province,
+    }
+    return render(request, "pledges/legal_grounds.html", context)
+
+
+@login_required
+def legal_ground_edit(request, pk):
+    """Change one of the province's own grounds, e.g. the date another regulation replaced it."""
+    ground = access.get_legal_ground_for_board(request.user, pk)
+    fields = ("text", "short_name", "number", "valid_from", "valid_until", "order")
+    form = LegalGroundForm(request.POST or None, initial={name: getattr(ground, name) for name in fields})
+    if request.method == "POST" and form.is_valid():
+        if run_service(
+            form,
+            lambda: drafting_services.legal_ground_update(actor=request.user, ground=ground, **form.cleaned_data),
+        ):
+            messages.success(request, _("Saved."))
+            return redirect("pledges:legal_grounds")
     return render(
         request,
         "blocs/form.html",
-        {"form": form, "title": title, "back": reverse("pledges:comments", args=[pledge.pk])},
+        {"form": form, "title": ground.short_name, "back": reverse("pledges:legal_grounds")},
     )

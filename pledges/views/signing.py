@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core import images
 from core import pdf as pdf_engine
@@ -20,16 +21,17 @@ from pledges import access, services
 from pledges.forms import (
     DisputeForm,
     PaperSignatureForm,
+    QuestionForm,
     SignForm,
 )
 from pledges.models import Pledge, Signature
 from pledges.selectors import waiting_signers
-from pledges.views._common import _client, _document_context
+from pledges.views._common import _client, _document_context, frozen_text, typed_preview
 
 
 @login_required
 def pledge_sign(request, pk):
-    """The signing page: the frozen document, the capacity, the name check and the signature."""
+    """The signing page: the frozen document as text, the capacity, the name check and the signature."""
     posted = request.method == "POST"
     # A signing post needs the pledge and its signers only; the whole document is loaded to show the page.
     queryset = Pledge.objects.select_related("term__bloc").prefetch_related("required_signers")
@@ -68,16 +70,54 @@ def pledge_sign(request, pk):
     disputed = [s for s in pledge.signatures.all() if s.unit_id == request.user.unit_id and not s.counts]
     unit = request.user.unit
     capacity = request.user.capacity_lines(unit.head_title_on(timezone.localdate()) if unit else "")
-    context = _document_context(pledge) | {
+    can_sign_now = pledge.status == Pledge.Status.OPEN and signer is not None and existing is None
+    context = {
+        "pledge": pledge,
+        "document_text": frozen_text(pledge),
         "form": form,
-        "page_images": services.page_images(pledge, render=False),
         "signer": signer,
         "existing": existing,
         "disputed": disputed,
         "capacity": capacity,
-        "can_sign_now": pledge.status == Pledge.Status.OPEN and signer is not None and existing is None,
+        "can_sign_now": can_sign_now,
+        # The drawing sent with a refused form is drawn again on the pad: nobody signs twice for one typo.
+        "drawn": _drawn_again(form) if posted else "",
+        "typed_preview": typed_preview(request.user.full_name) if can_sign_now else "",
+        "question_form": QuestionForm(),
     }
     return render(request, "pledges/sign.html", context)
+
+
+def _drawn_again(form) -> str:
+    drawn = form.data.get("drawn", "")
+    prefix = "data:image/png;base64,"
+    if drawn.startswith(prefix) and len(drawn) <= form.fields["drawn"].max_length:
+        return drawn
+    return ""
+
+
+@login_required
+@require_POST
+def pledge_question(request, pk):
+    """ "Tôi có ý kiến": a head's question to the chair's officers before signing."""
+    pledge, _signer = access.get_pledge_for_signing(request.user, pk)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        sent = run_service(
+            form, lambda: services.question_send(actor=request.user, pledge=pledge, text=form.cleaned_data["text"])
+        )
+        if sent is not None:
+            if sent:
+                messages.success(request, _("Your question was sent to the chair's officers; they answer by e-mail."))
+            else:
+                messages.warning(
+                    request,
+                    _("This question was sent already, or the chair's officers have no e-mail address: call them."),
+                )
+            return redirect("pledges:sign", pk=pledge.pk)
+    for error in [*form.non_field_errors(), *form.errors.get("text", [])]:
+        messages.error(request, error)
+    return redirect(reverse("pledges:sign", args=[pledge.pk]) + "#question")
 
 
 @login_required

@@ -20,7 +20,7 @@ from blocs.models import Term
 from core import clock, images
 from core.mail import mail_once
 from core.text import nfc
-from reviews import scoring, selectors
+from reviews import notices, scoring, selectors
 from reviews.models import (
     AdjustmentLine,
     Claim,
@@ -66,6 +66,7 @@ def review_open(*, actor, term: Term, deadline) -> Review:
         ReviewEvent.record(
             term=term, actor=actor, kind=ReviewEvent.Kind.OPENED, details={"deadline": deadline.isoformat()}
         )
+        notices.review_opened(review)
     return review
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 from blocs.models import Province, Term
 from core import clock
 from core.text import nfc
-from reviews import selectors
+from reviews import notices, selectors
 from reviews.models import (
     AwardForm,
     AwardQuota,
@@ -128,6 +128,7 @@ def ballot_open(*, actor, term: Term, threshold: int | None = None, min_band: st
                 "min_turnout_percent": percent,
             },
         )
+        notices.ballot_opened(ballot)
     return ballot
 
 
@@ -272,4 +273,5 @@ def ballot_runoff(*, actor, ballot: Ballot) -> Ballot:
             kind=ReviewEvent.Kind.BALLOT_OPENED,
             details={"round": runoff.round, "threshold": runoff.threshold, "min_papers": runoff.min_papers},
         )
+        notices.ballot_opened(runoff)
     return runoff

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from blocs.models import Term
 from core import clock
 from core.text import nfc
-from reviews import selectors
+from reviews import notices, selectors
 from reviews.models import Dossier, Proposal, ReviewEvent
 from reviews.services._common import ReviewError, refuse_line_breaks
 
@@ -94,6 +94,7 @@ def dossier_return(*, actor, dossier: Dossier, comment: str) -> Dossier:
         ReviewEvent.record(
             term=dossier.term, actor=actor, kind=ReviewEvent.Kind.DOSSIER_RETURNED, details={"comment": comment}
         )
+        notices.dossier_returned(dossier)
     return dossier
 
 
@@ -140,4 +141,5 @@ def dossier_decide(*, actor, dossier: Dossier, number: str, date, signer: str) -
             kind=ReviewEvent.Kind.DECIDED,
             details={"number": number, "date": date.isoformat(), "signer": signer},
         )
+        notices.dossier_decided(dossier)
     return dossier

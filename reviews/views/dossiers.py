@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from blocs.access import board_province_ids, check_year, require_board
-from core.errors import run_action, run_service
+from core.errors import ServiceError, run_action, run_service
 from core.files import private_file_response
 from reviews import access, export, selectors, services
 from reviews.forms import DecisionForm, DossierForm, ProposalDecisionForm, ReturnForm
@@ -75,6 +75,7 @@ def dossier_detail(request, pk):
         "pledge": term.pledges.filter(status="completed").first(),
         "passed": sum(1 for p in proposals if p.status == "passed"),
         "cut": sum(1 for p in proposals if p.status == "cut"),
+        "waiting": sum(1 for p in proposals if p.status == "proposed"),
     }
     return render(request, "reviews/dossier.html", context)
 
@@ -117,20 +118,21 @@ def proposal_decide(request, pk, proposal_pk):
     proposal = dossier.proposals.filter(pk=proposal_pk).first()
     if proposal is None:
         raise Http404(_("No such proposal."))
+    # Back to the row just decided, its outcome beside it: the board works down a long list on a phone.
+    anchor = f"proposal-{proposal.pk}"
     form = ProposalDecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose to pass or to cut the proposal."))
+        messages.error(request, _("Choose to pass or to cut the proposal."), extra_tags=anchor)
     else:
         data = form.cleaned_data
-        run_action(
-            request,
-            lambda: services.proposal_decide(
-                actor=request.user, proposal=proposal, passed=data["decision"] == "pass", reason=data["reason"]
-            ),
-            # The board decides the proposals one by one down a list: say which one was refused.
-            error_prefix=f"{proposal.unit_name}: ",
-        )
-    return redirect(reverse("reviews:dossier", args=[dossier.pk]) + "#proposals")
+        passed = data["decision"] == "pass"
+        try:
+            services.proposal_decide(actor=request.user, proposal=proposal, passed=passed, reason=data["reason"])
+        except ServiceError as error:
+            messages.error(request, error.message, extra_tags=anchor)
+        else:
+            messages.success(request, _("Saved."), extra_tags=anchor)
+    return redirect(reverse("reviews:dossier", args=[dossier.pk]) + f"#{anchor}")
 
 
 @require_POST

@@ -30,6 +30,7 @@ HEADERS = {
         "Chức vụ",
         "Quyền ký (có/không)",
         "Văn thư (có/không)",
+        "Tư cách ký (Cấp trưởng/KT./Q.)",
     ],
 }
 SHEET = {"units": "Đơn vị", "blocs": "Khối", "members": "Thành viên", "accounts": "Tài khoản"}
@@ -274,6 +275,65 @@ def test_a_merged_unit_cannot_join_or_get_accounts(cast):
     assert ("Tài khoản", 2, "The unit TC was merged or left the registry.") in found
 
 
+@pytest.mark.parametrize(
+    "written, capacity",
+    [
+        (None, User.Capacity.HEAD),
+        ("Cấp trưởng", User.Capacity.HEAD),
+        ("head", User.Capacity.HEAD),
+        ("Cấp phó (KT.)", User.Capacity.DEPUTY),
+        ("cap pho (kt)", User.Capacity.DEPUTY),
+        ("KT.", User.Capacity.DEPUTY),
+        ("deputy", User.Capacity.DEPUTY),
+        ("Quyền (Q.)", User.Capacity.ACTING),
+        ("Q.", User.Capacity.ACTING),
+        ("acting", User.Capacity.ACTING),
+    ],
+)
+def test_accounts_sheet_reads_the_signing_capacity(cast, django_capture_on_commit_callbacks, written, capacity):
+    row = ["yt.pho", "Ngô Thu", "yt.pho@example.invalid", "YT", nfd("Phó Giám đốc"), "có", "", written]
+    with django_capture_on_commit_callbacks(execute=True):
+        report = importer.run(workbook(accounts=[row]), actor=cast.board, province=cast.province)
+    assert report.imported, report.rejected
+    deputy = User.objects.get(username="yt.pho")
+    assert deputy.signing_capacity == capacity
+    if capacity == User.Capacity.DEPUTY:
+        assert deputy.capacity_lines(cast.member_unit.head_title) == ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
+
+
+def test_accounts_sheet_refuses_a_capacity_the_block_cannot_print(cast):
+    data = workbook(
+        accounts=[
+            ["a1", "Ai Đó", "a1@example.invalid", "YT", "", "có", "", "Cấp phó (KT.)"],  # 2: a deputy, no position
+            ["a2", "Ai Đó", "a2@example.invalid", "YT", "Giám đốc", "có", "", "sếp"],  # 3: unreadable
+            ["a3", "Ai Đó", "a3@example.invalid", "", "Chuyên viên", "", "", "Quyền (Q.)"],  # 4: a board officer
+        ]
+    )
+    before = snapshot()
+    found = [(r.row, r.message) for r in importer.dry_run(data, province=cast.province).rejected]
+    assert found == [
+        (2, "A deputy signs “KT.” over his or her own position: fill in “Chức vụ”, e.g. Phó Giám đốc."),
+        (3, "Write Cấp trưởng, Cấp phó (KT.) or Quyền (Q.) in “Tư cách ký (Cấp trưởng/KT./Q.)”, not sếp."),
+        (4, "A board officer (no unit) signs nothing: leave “Tư cách ký (Cấp trưởng/KT./Q.)” empty or give a unit."),
+    ]
+    assert snapshot() == before
+
+
+def test_accounts_sheet_without_the_capacity_column_still_imports(cast, django_capture_on_commit_callbacks):
+    """Files made before the column existed: every account signs as the head."""
+    book = Workbook()
+    book.remove(book.active)
+    sheet = book.create_sheet("Tài khoản")
+    sheet.append(HEADERS["Tài khoản"][:6])
+    sheet.append(["yt.head", "Ngô Thu", "yt.head@example.invalid", "YT", "Giám đốc", "có"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = importer.run(buffer.getvalue(), actor=cast.board, province=cast.province)
+    assert report.imported
+    assert User.objects.get(username="yt.head").signing_capacity == User.Capacity.HEAD
+
+
 def test_another_province_codes_are_unknown(cast):
     """The board of Cao Bằng imports into Cao Bằng: Nam Định's codes mean nothing there."""
     data = workbook(members=[["KHVHXH", 2023, "YT", "x", None]])
@@ -472,6 +532,8 @@ def test_template_downloads_and_reimports_cleanly(client, cast):
     assert book.sheetnames == [*HEADERS, "Hướng dẫn"]
     for title, headers in HEADERS.items():
         assert list(next(book[title].iter_rows(values_only=True))) == headers
+    guide = " ".join(row[0] or "" for row in book["Hướng dẫn"].iter_rows(values_only=True))
+    assert "Cấp phó (KT.)" in guide and "Quyền (Q.)" in guide
 
     report = importer.dry_run(response.content, province=cast.province)
     assert report.ok and report.row_count == 0

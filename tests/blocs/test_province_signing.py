@@ -254,6 +254,27 @@ def test_a_refused_list_is_shown_again_with_its_reason_and_nothing_is_saved(boar
     assert signing_events(cast).count() == 1
 
 
+def test_board_names_its_board_and_the_signing_rules_stay(board_client, cast, root):
+    set_rules(cast, pem(root), seals=True)
+    page = board_client.get(page_url(cast.province)).content.decode()
+    assert "Emulation and Commendation Board of Nam Định province" in page  # the default name
+    name = "Sở Nội vụ tỉnh Nam Định (Phòng Thi đua - Khen thưởng)"
+    response = board_client.post(page_url(cast.province), {"form": "board", "board_name": name})
+    assert response.status_code == 302 and response["Location"] == page_url(cast.province)
+    province = Province.objects.get(pk=cast.province.pk)
+    assert (province.board_name, province.board_title()) == (name, name)
+    assert (province.trust_list, province.requires_agency_seal) == (pem(root), True)  # the other form untouched
+    assert Event.objects.get(kind=Event.Kind.PROVINCE_BOARD_NAMED).actor == cast.board
+    assert name in board_client.get(page_url(cast.province)).content.decode()
+
+
+def test_a_board_name_on_two_lines_is_shown_again_and_not_saved(board_client, cast):
+    response = board_client.post(page_url(cast.province), {"form": "board", "board_name": "Sở Nội vụ\nPhòng TĐKT"})
+    assert response.status_code == 200 and response.context["board_form"].errors
+    assert Province.objects.get(pk=cast.province.pk).board_name == ""
+    assert not Event.objects.filter(kind=Event.Kind.PROVINCE_BOARD_NAMED).exists()
+
+
 @pytest.mark.parametrize(
     "role, status",
     [
@@ -377,6 +398,23 @@ def test_the_template_has_the_clerk_column_with_its_choices(client, cast):
     client.force_login(cast.board)
     book = load_workbook(io.BytesIO(client.get(reverse("blocs:import_template")).content))
     sheet = book["Tài khoản"]
-    assert [cell.value for cell in sheet[1]] == [*ACCOUNT_HEADERS, "Văn thư (có/không)"]
+    assert [cell.value for cell in sheet[1]] == [
+        *ACCOUNT_HEADERS,
+        "Văn thư (có/không)",
+        "Tư cách ký (Cấp trưởng/KT./Q.)",
+    ]
     assert any("G2" in str(validation.sqref) for validation in sheet.data_validations.dataValidation)
+    assert any("H2" in str(validation.sqref) for validation in sheet.data_validations.dataValidation)
     assert "văn thư" in " ".join(str(cell.value) for cell in book["Hướng dẫn"]["A"])
+
+
+def test_superuser_names_the_board_in_the_admin_through_the_service(client, cast):
+    client.force_login(cast.superuser)
+    url = reverse("admin:blocs_province_change", args=[cast.province.pk])
+    assert client.get(url).status_code == 200
+    name = "Sở Nội vụ tỉnh Nam Định (Phòng Thi đua - Khen thưởng)"
+    response = client.post(url, {"board_name": name, "versions-TOTAL_FORMS": "1", "versions-INITIAL_FORMS": "1"})
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    province = Province.objects.get(pk=cast.province.pk)
+    assert (province.board_name, province.code, province.name) == (name, "NDH", "Nam Định")
+    assert Event.objects.get(kind=Event.Kind.PROVINCE_BOARD_NAMED).actor == cast.superuser

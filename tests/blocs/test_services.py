@@ -480,3 +480,55 @@ def test_events_refuse_to_be_rewritten(cast):
         event.save()
     with pytest.raises(ValueError):
         event.delete()
+
+
+def test_units_named_alike_fold_diacritics_case_spacing_and_tone_marks(cast):
+    hoa = services.unit_create(
+        actor=cast.board, province=cast.province, code="VHTT", name="Sở Văn hoá, Thể thao", head_title="Giám đốc"
+    )
+    alike = services.units_named_alike(province_id=cast.province.pk, name="SỞ  VĂN HÒA, THỂ THAO")
+    assert alike == [hoa]
+    assert services.units_named_alike(province_id=cast.province.pk, name="Sở Văn hoá", exclude_pk=None) == []
+    assert services.units_named_alike(province_id=cast.province.pk, name=hoa.name, exclude_pk=hoa.pk) == []
+    # Another province's, or a unit no longer in the registry, is no namesake.
+    assert services.units_named_alike(province_id=cast.other_province.pk, name=hoa.name) == []
+    services.unit_close(actor=cast.board, unit=hoa, on=D(2022, 6, 1), reason="Giải thể")
+    assert services.units_named_alike(province_id=cast.province.pk, name=hoa.name) == []
+
+
+def test_unit_merge_records_the_decision_on_each_source(cast):
+    services.unit_merge(
+        actor=cast.board,
+        sources=[cast.member_unit_2],
+        target=cast.outsider_unit,
+        on=D(2022, 10, 1),
+        decision_number=" 1234/QĐ-UBND ",
+        decision_date=D(2022, 9, 20),
+        decision_issuer="Ủy ban nhân dân tỉnh Nam Định",
+    )
+    merged = Unit.objects.get(pk=cast.member_unit_2.pk)
+    assert (merged.merger_decision_number, merged.merger_decision_date, merged.merger_decision_issuer) == (
+        "1234/QĐ-UBND",
+        D(2022, 9, 20),
+        "Ủy ban nhân dân tỉnh Nam Định",
+    )
+    event = Event.objects.get(kind=Event.Kind.UNIT_MERGED)
+    assert event.details["decision_number"] == "1234/QĐ-UBND" and event.details["decision_date"] == "2022-09-20"
+
+
+def test_unit_merge_refuses_a_unit_that_left_the_registry(cast):
+    services.unit_close(actor=cast.board, unit=cast.outsider_unit, on=D(2022, 6, 1), reason="Giải thể")
+    with pytest.raises(services.RegistryError):
+        services.unit_merge(actor=cast.board, sources=[cast.outsider_unit], target=cast.member_unit, on=D(2022, 7, 1))
+    assert Unit.objects.get(pk=cast.outsider_unit.pk).successor is None
+
+
+def test_province_board_name_set_records_an_event_once(cast):
+    assert cast.province.board_title() == "Emulation and Commendation Board of Nam Định province"
+    name = "Sở Nội vụ tỉnh Nam Định (Phòng Thi đua - Khen thưởng)"
+    province = services.province_board_name_set(actor=cast.board, province=cast.province, board_name=name)
+    assert province.board_title() == name
+    services.province_board_name_set(actor=cast.board, province=cast.province, board_name=name)
+    assert Event.objects.filter(kind=Event.Kind.PROVINCE_BOARD_NAMED).count() == 1
+    with pytest.raises(services.RegistryError):
+        services.province_board_name_set(actor=cast.board, province=cast.province, board_name="Hai\ndòng")

@@ -6,6 +6,7 @@ import unicodedata
 import pytest
 from django.urls import reverse
 
+from blocs import services
 from blocs.models import Bloc, Event, Membership, RoleAssignment, Term, Unit
 
 
@@ -256,14 +257,57 @@ def test_board_changes_unit_code_and_duplicate_is_refused(client, cast):
     assert Unit.objects.get(pk=cast.member_unit.pk).code == "SYT"
 
 
+MERGER_DECISION = {
+    "decision_number": "1234/QĐ-UBND",
+    "decision_date": "25/02/2022",
+    "decision_issuer": "Ủy ban nhân dân tỉnh Nam Định",
+}
+
+
 def test_board_merges_units_and_merge_into_itself_is_refused(client, cast):
     client.force_login(cast.board)
     url = reverse("blocs:unit_merge", kwargs={"pk": cast.outsider_unit.pk})
-    response = client.post(url, {"sources": [cast.outsider_unit.pk], "on": "01/03/2022"})
+    response = client.post(url, {"sources": [cast.outsider_unit.pk], "on": "01/03/2022", **MERGER_DECISION})
     assert response.status_code == 200 and response.context["form"].errors
-    response = client.post(url, {"sources": [cast.member_unit_2.pk], "on": "01/03/2022"})
+    response = client.post(url, {"sources": [cast.member_unit_2.pk], "on": "01/03/2022", **MERGER_DECISION})
     assert response.status_code == 302
-    assert Unit.objects.get(pk=cast.member_unit_2.pk).successor == cast.outsider_unit
+    merged = Unit.objects.get(pk=cast.member_unit_2.pk)
+    assert merged.successor == cast.outsider_unit
+    assert (merged.merger_decision_number, merged.merger_decision_date.isoformat(), merged.merger_decision_issuer) == (
+        "1234/QĐ-UBND",
+        "2022-02-25",
+        "Ủy ban nhân dân tỉnh Nam Định",
+    )
+    event = Event.objects.filter(kind=Event.Kind.UNIT_MERGED).get()
+    assert "1234/QĐ-UBND" in event.summary and event.details["decision_issuer"] == "Ủy ban nhân dân tỉnh Nam Định"
+    # Both pages show the decision.
+    for unit in (merged, cast.outsider_unit):
+        page = client.get(unit.get_absolute_url()).content.decode()
+        assert "1234/QĐ-UBND" in page and "Ủy ban nhân dân tỉnh Nam Định" in page
+
+
+def test_merge_without_the_decision_is_refused_and_writes_nothing(client, cast):
+    client.force_login(cast.board)
+    url = reverse("blocs:unit_merge", kwargs={"pk": cast.outsider_unit.pk})
+    response = client.post(url, {"sources": [cast.member_unit_2.pk], "on": "01/03/2022"})
+    assert response.status_code == 200
+    assert {"decision_number", "decision_date", "decision_issuer"} <= set(response.context["form"].errors)
+    assert Unit.objects.get(pk=cast.member_unit_2.pk).successor is None
+
+
+def test_merge_form_offers_only_living_other_units_by_code(client, cast):
+    services.unit_close(actor=cast.board, unit=cast.member_unit, on=datetime.date(2022, 6, 1), reason="Giải thể")
+    services.unit_merge(
+        actor=cast.board, sources=[cast.vice_unit], target=cast.chair_unit, on=datetime.date(2022, 6, 1)
+    )
+    client.force_login(cast.board)
+    response = client.get(reverse("blocs:unit_merge", kwargs={"pk": cast.outsider_unit.pk}))
+    field = response.context["form"].fields["sources"]
+    assert set(field.queryset) == {cast.chair_unit, cast.member_unit_2}
+    assert [label for _value, label in field.choices] == [
+        "GDDT — Sở Giáo dục và Đào tạo",
+        "KHCN — Sở Khoa học và Công nghệ",
+    ]
 
 
 def test_board_closes_unit(client, cast):
@@ -293,3 +337,43 @@ def test_board_uploads_a_unit_seal_checked_by_content(client, cast):
     assert b"".join(image.streaming_content).startswith(b"\x89PNG")
     client.force_login(cast.member_head)
     assert client.get(reverse("blocs:unit_seal_image", kwargs={"pk": unit.pk})).status_code == 404
+
+
+# Two units with one name ------------------------------------------------------------
+
+
+def test_creating_a_unit_named_like_another_warns_but_creates(client, cast):
+    client.force_login(cast.board)
+    response = client.post(
+        reverse("blocs:unit_create"),
+        {"code": "SYT2", "name": "so y  te", "short_name": "", "head_title": "Giám đốc"},
+        follow=True,
+    )
+    created = Unit.objects.get(code="SYT2")
+    assert response.redirect_chain[-1][0] == created.get_absolute_url()
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1 and "YT — Sở Y tế" in warnings[0]
+    assert 'id="namesakes"' in response.content.decode()
+
+
+def test_renaming_a_unit_like_another_warns_but_renames(client, cast):
+    client.force_login(cast.board)
+    response = client.post(
+        reverse("blocs:unit_rename", kwargs={"pk": cast.outsider_unit.pk}),
+        {"on": "01/01/2023", "name": "Sở Giáo Dục và Đào Tạo", "short_name": "", "head_title": "Giám đốc"},
+        follow=True,
+    )
+    assert Unit.objects.get(pk=cast.outsider_unit.pk).name == "Sở Giáo Dục và Đào Tạo"
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1 and "GDDT — Sở Giáo dục và Đào tạo" in warnings[0]
+
+
+def test_a_distinct_name_gives_no_warning(client, cast):
+    client.force_login(cast.board)
+    response = client.post(
+        reverse("blocs:unit_create"),
+        {"code": "NV", "name": "Sở Nội vụ", "short_name": "", "head_title": "Giám đốc"},
+        follow=True,
+    )
+    assert not [m for m in response.context["messages"] if m.level_tag == "warning"]
+    assert 'id="namesakes"' not in response.content.decode()

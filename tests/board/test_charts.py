@@ -82,7 +82,8 @@ def test_each_chart_has_a_text_alternative(client, season):
     assert 'aria-label="Signing progress: 5 of 7 signatures, from 30/03/2022 to 05/04/2022."' in page
     assert 'aria-label="Score distribution of 3 units in closed reviews, on a 100-point scale."' in page
     assert 'aria-label="Proposals by award form: 3 proposed, 1 passed, 1 cut."' in page
-    hidden = re.findall(r'<table class="visually-hidden">(.*?)</table>', page, re.S)
+    # The class is on a wrapper: a visually hidden <table> itself widened the page (issue 19).
+    hidden = re.findall(r'<div class="visually-hidden"><table>(.*?)</table></div>', page, re.S)
     assert len(hidden) == 3
     assert '<th scope="row">01/04/2022</th><td>1</td><td>3</td>' in hidden[0]
     assert '<th scope="row">Bằng khen của Chủ tịch UBND tỉnh</th><td>1</td><td>0</td><td>0</td>' in hidden[2]

@@ -26,5 +26,5 @@ def test_home_shows_chair_officer_the_missing_vice_chair(client, cast):
     )
     client.force_login(cast.chair_officer)
     response = client.get(reverse("home"))
-    tasks = [task["text"] for task in response.context["tasks"]]
+    tasks = [task.text for task in response.context["tasks"]]
     assert any(cast.bloc.name in text and "Khối phó" in text for text in tasks), tasks

@@ -128,7 +128,7 @@ def test_eight_heads_sign_in_the_browser(live_server, conference, end_server_ses
             context = browser.new_context(**options)
             page = context.new_page()
             log_in(page, base, head.username)
-            page.click("#to-sign a")
+            page.click("#todo-sign a")
             page.check("input[name=agree]")
             page.fill("input[name=typed_name]", head.full_name.upper() if method == "typed" else head.full_name)
             if method in ("drawn", "touch"):

@@ -33,7 +33,7 @@ def test_copy_from_last_year_and_show_the_differences(client, cast, pledge):
     client.force_login(cast.board)
     response = client.post(reverse("pledges:copy", kwargs={"pk": cast.bloc.pk, "year": 2023}))
     copy = term_2023.pledges.get()
-    assert response["Location"] == reverse("pledges:diff", kwargs={"pk": copy.pk})
+    assert response["Location"] == reverse("pledges:edit", kwargs={"pk": copy.pk})
     assert (copy.copied_from, copy.title, copy.signing_date) == (
         pledge,
         "Giao ước thi đua năm 2023",

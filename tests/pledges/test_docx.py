@@ -55,10 +55,10 @@ def test_another_provinces_board_cannot_download_the_docx(client, cast, draft):
 
 def test_text_pasted_from_word_is_cleaned():
     pasted = "\ufeff“Toàn dân\u00a0đoàn kết”\u200b  xây dựng\r\nđời sống – văn hoá\u00ad\x07 "
-    assert clean_pasted(unicodedata.normalize("NFD", pasted)) == '"Toàn dân đoàn kết" xây dựng\nđời sống - văn hoá'
+    assert clean_pasted(unicodedata.normalize("NFD", pasted)) == "“Toàn dân đoàn kết” xây dựng\nđời sống – văn hoá"
 
 
 def test_pasted_text_is_cleaned_in_the_forms(client, cast, draft):
     client.force_login(cast.chair_officer)
     client.post(reverse("pledges:item_add", kwargs={"pk": draft.pk}), {"text": "“Hoàn thành”\u00a0chỉ\u200b tiêu"})
-    assert draft.items.order_by("-position").first().text == '"Hoàn thành" chỉ tiêu'
+    assert draft.items.order_by("-position").first().text == "“Hoàn thành” chỉ tiêu"

@@ -262,15 +262,19 @@ def test_the_unit_seal_is_copied_into_the_signature_and_printed(cast, heads, ple
     assert 'class="doc-seal-image" src="data:image/png;base64,' in html
 
 
-def test_signers_see_the_frozen_pages_as_images(cast, heads, draft, client, django_capture_on_commit_callbacks):
+def test_the_frozen_pages_are_shown_as_images_on_the_pledge_page(
+    cast, heads, draft, client, django_capture_on_commit_callbacks
+):
     client.force_login(cast.chair_officer)
     page = client.get(reverse("pledges:detail", kwargs={"pk": draft.pk}))
     draft_images = page.context["page_images"]
     assert draft_images and draft_images[0].startswith("draft-")
     with django_capture_on_commit_callbacks(execute=True):
         pledge = services.pledge_open(actor=cast.chair_officer, pledge=draft, deadline=datetime.date(2099, 1, 1))
+    # Signers read the text on the signing page (tests/pledges/test_sign_page.py); the pledge page
+    # keeps the pages as they print, for whoever wants to see them.
     client.force_login(heads["member"])
-    names = client.get(reverse("pledges:sign", kwargs={"pk": pledge.pk})).context["page_images"]
+    names = client.get(reverse("pledges:detail", kwargs={"pk": pledge.pk})).context["page_images"]
     assert names and all(name.startswith("frozen-") for name in names)
     image = client.get(reverse("pledges:page_image", kwargs={"pk": pledge.pk, "name": names[0][:-4]}))
     assert b"".join(image.streaming_content).startswith(b"\x89PNG")

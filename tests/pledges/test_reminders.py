@@ -76,6 +76,6 @@ def test_remind_refuses_a_pledge_that_is_not_open(client, cast, draft):
 def test_board_sees_overdue_pledges_on_its_home_page(client, cast, due):
     client.force_login(cast.board)
     tasks = client.get(reverse("home")).context["tasks"]
-    assert any(due.title in task["text"] for task in tasks)
+    assert any(due.title in task.text for task in tasks)
     client.force_login(cast.other_board)
-    assert not any(due.title in task["text"] for task in client.get(reverse("home")).context["tasks"])
+    assert not any(due.title in task.text for task in client.get(reverse("home")).context["tasks"])

@@ -109,7 +109,13 @@ class Command(BaseCommand):
         self.password = make_password(self.passwords["others"])
         self.superuser_password = make_password(self.passwords["superuser"])
         nd = services.province_create(actor=None, code="NDH", name="Nam Định")
-        nb = services.province_create(actor=None, code="NBH", name="Ninh Bình")
+        # Since the 2025 reorganisation the board sits in Sở Nội vụ; Nam Định's 2022 board kept its old name.
+        nb = services.province_create(
+            actor=None,
+            code="NBH",
+            name="Ninh Bình",
+            board_name="Sở Nội vụ tỉnh Ninh Bình (Phòng Thi đua - Khen thưởng)",
+        )
         cb = services.province_create(actor=None, code="CBG", name="Cao Bằng")
         self.user("admin", "Quản trị hệ thống", is_superuser=True)
         nd_board = self.user(
