@@ -24,6 +24,15 @@ class PledgeQuerySet(models.QuerySet):
         )
 
 
+    def for_signing(self):
+        """What the signing page shows besides the frozen text (cached per content hash; its items are
+        read only when the text is rendered): the signers and the signatures, in a fixed number of queries."""
+        return self.select_related("term__bloc__province").prefetch_related(
+            "required_signers",
+            models.Prefetch("signatures", queryset=Signature.objects.select_related("recorded_by", "disputed_by")),
+        )
+
+
 class Pledge(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

@@ -5,11 +5,12 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.core.cache import cache
+from django.db.models import OuterRef, Subquery
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,7 @@ from pledges.forms import (
     QuestionForm,
     SignForm,
 )
-from pledges.models import Pledge, Signature
+from pledges.models import Pledge, PledgeEvent, Signature
 from pledges.selectors import waiting_signers
 from pledges.views._common import _client, _document_context, frozen_text, typed_preview
 
@@ -36,7 +37,7 @@ def pledge_sign(request, pk):
     # A signing post needs the pledge and its signers only; the whole document is loaded to show the page.
     queryset = Pledge.objects.select_related("term__bloc").prefetch_related("required_signers")
     pledge, signer = access.get_pledge_for_signing(
-        request.user, pk, queryset=queryset if posted else Pledge.objects.for_document()
+        request.user, pk, queryset=queryset if posted else Pledge.objects.for_signing()
     )
     if pledge.is_digital:
         return redirect("pledges:digital", pk=pledge.pk)
@@ -64,7 +65,7 @@ def pledge_sign(request, pk):
             return redirect("pledges:signature", pk=signature.pk)
     if posted:  # shown again with its errors: now the whole document, as it is after the refusal
         roles = pledge.roles
-        pledge = Pledge.objects.for_document().get(pk=pledge.pk)
+        pledge = Pledge.objects.for_signing().get(pk=pledge.pk)
         pledge.roles = roles
     existing = next((s for s in pledge.signatures.all() if s.unit_id == request.user.unit_id and s.counts), None)
     disputed = [s for s in pledge.signatures.all() if s.unit_id == request.user.unit_id and not s.counts]
@@ -231,18 +232,20 @@ def conference(request, pk):
     return render(request, "pledges/conference.html", context)
 
 
-@login_required
-def conference_data(request, pk):
-    """The conference screen's data: who has signed, when, and the pledge's state."""
-    # The signers and the signatures' times only (the screen asks every few seconds): not the document.
-    queryset = Pledge.objects.select_related("term__bloc").prefetch_related(
-        "required_signers",
-        Prefetch("signatures", queryset=Signature.objects.only("pledge_id", "unit_id", "signed_at", "disputed_at")),
-    )
-    pledge = access.get_pledge_for_user(request.user, pk, queryset=queryset)
-    signatures = {s.unit_id: s for s in pledge.signatures.all() if s.counts}
+# A version's data stays this long at most (a new version takes its place at once).
+CONFERENCE_CACHE_SECONDS = 3600
+
+
+def _conference_data(pledge: Pledge) -> dict:
+    """Return who must sign *pledge*, who has (and when) and its state, read from the database."""
+    signers = list(pledge.required_signers.all())
+    signatures = {
+        s.unit_id: s
+        for s in Signature.objects.filter(pledge=pledge).only("pledge_id", "unit_id", "signed_at", "disputed_at")
+        if s.counts
+    }
     units = []
-    for signer in pledge.required_signers.all():
+    for signer in signers:
         signature = signatures.get(signer.unit_id)
         if signature:
             state = timezone.localtime(signature.signed_at).strftime("%H:%M")
@@ -251,10 +254,29 @@ def conference_data(request, pk):
         else:
             state = _("waiting")
         units.append({"unit": signer.unit_id, "name": signer.unit_name, "signed": bool(signature), "state": state})
-    data = {
+    return {
         "status": pledge.status,
         "signed": sum(1 for u in units if u["signed"]),
         "total": len(units),
         "units": units,
     }
+
+
+@login_required
+def conference_data(request, pk):
+    """The conference screen's data: who has signed, when, and the pledge's state.
+
+    Every projector asks every few seconds: the data is cached per pledge *version* — the id of its
+    latest audit-trail event, read in the access check's own query — so a signature, a dispute, an
+    excuse or a change of state (each writes an event) makes the next look read it afresh, and
+    nothing else does.
+    """
+    latest_event = PledgeEvent.objects.filter(pledge=OuterRef("pk")).order_by("-pk").values("pk")[:1]
+    queryset = Pledge.objects.select_related("term__bloc").annotate(version=Subquery(latest_event))
+    pledge = access.get_pledge_for_user(request.user, pk, queryset=queryset)
+    key = f"conference:{pledge.pk}:{pledge.version}:{translation.get_language()}"
+    data = cache.get(key)
+    if data is None:
+        data = _conference_data(pledge)
+        cache.set(key, data, CONFERENCE_CACHE_SECONDS)
     return JsonResponse(data, headers={"Cache-Control": "no-store"})

@@ -44,19 +44,25 @@ def build(db):
 
 # The signing page, as a head who has not signed yet:
 #  1. the session  2. the user with unit and province  3. the pledge with term, bloc, province
-#  4. the items  5. the required signers with units  6. the signatures with signers
-#  7. the term (access)  8. the term's member unit ids (access)  9. the unit's name versions (capacity title)
-#  10. the revisions of a ký số original (none here)
-SIGN_PAGE_QUERIES = 10
+#  4. the required signers  5. the signatures with who recorded or disputed them
+#  6. the term (access)  7. the term's member unit ids (access)  8. the unit's name versions (capacity
+#  title); the first look at a content hash also reads  9. the items, to render the frozen text once.
+SIGN_PAGE_QUERIES = 9
+SIGN_PAGE_CACHED_QUERIES = 8
 
 
 @pytest.mark.parametrize("members", [3, 15])
 def test_signing_page_query_count(client, build, django_assert_num_queries, members):
     pledge, heads = build(members)
     client.force_login(heads[0])
+    url = reverse("pledges:sign", kwargs={"pk": pledge.pk})
     with django_assert_num_queries(SIGN_PAGE_QUERIES):
-        response = client.get(reverse("pledges:sign", kwargs={"pk": pledge.pk}))
-    assert response.context["can_sign_now"] and len(response.context["rows"]) == members
+        response = client.get(url)
+    assert response.context["can_sign_now"]
+    assert response.content.decode().count('class="doc-signature-block"') == members
+    client.force_login(heads[-1])  # another head, the same frozen text: from the cache
+    with django_assert_num_queries(SIGN_PAGE_CACHED_QUERIES):
+        assert client.get(url).context["can_sign_now"]
 
 
 # The progress page (the pledge with its signers), as the board:
@@ -78,19 +84,36 @@ def test_progress_page_query_count(client, build, django_assert_num_queries, mem
 
 
 # The conference screen's data endpoint, polled every few seconds by the projector (no document):
-#  1. the session  2. the user with unit and province  3. the pledge with term and bloc
-#  4. the required signers  5. the signatures' units and times
-#  6. the term (access)  7. the term's member unit ids (access)
+#  1. the session  2. the user with unit and province  3. the pledge with term and bloc, and its
+#  version (the id of its latest event)  4. the term (access)  5. the term's member unit ids (access);
+#  the first look at a version also reads  6. the required signers  7. the signatures' units and times.
 CONFERENCE_DATA_QUERIES = 7
+CONFERENCE_DATA_CACHED_QUERIES = 5
 
 
 @pytest.mark.parametrize("members", [3, 15])
 def test_conference_data_query_count(client, build, django_assert_num_queries, members):
     pledge, heads = build(members)
     client.force_login(heads[0])
+    url = reverse("pledges:conference_data", kwargs={"pk": pledge.pk})
     with django_assert_num_queries(CONFERENCE_DATA_QUERIES):
-        data = client.get(reverse("pledges:conference_data", kwargs={"pk": pledge.pk})).json()
+        data = client.get(url).json()
     assert (data["status"], data["signed"], data["total"]) == ("open", members - 2, members)
+    with django_assert_num_queries(CONFERENCE_DATA_CACHED_QUERIES):  # the same version: from the cache
+        assert client.get(url).json() == data
+
+
+def test_conference_data_follows_a_signature_at_once(client, build):
+    """Cached per version, never by time: the next look after a signature shows it."""
+    from tests.pledges.conftest import sign
+
+    pledge, heads = build(3)
+    client.force_login(heads[0])
+    url = reverse("pledges:conference_data", kwargs={"pk": pledge.pk})
+    assert client.get(url).json()["signed"] == 1
+    sign(pledge, heads[0], token="late")
+    data = client.get(url).json()
+    assert data["signed"] == 2 and data["status"] == "open"
 
 
 @pytest.mark.parametrize("members", [3, 15])
