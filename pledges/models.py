@@ -23,7 +23,6 @@ class PledgeQuerySet(models.QuerySet):
             models.Prefetch("revisions", queryset=Revision.objects.order_by("number")),
         )
 
-
     def for_signing(self):
         """What the signing page shows besides the frozen text (cached per content hash; its items are
         read only when the text is rendered): the signers and the signatures, in a fixed number of queries."""
