@@ -113,6 +113,8 @@ def walk_pages(season):  # noqa: F811
     term, cluster_term, dossier = cast.term, season.cluster_term, season.dossier
     pledge, completed = season.open_pledge, season.completed_pledge
     clerk = make_user("member_clerk", unit=cast.member_unit, is_clerk=True)
+    # A head whose unit has not signed the open pledge yet: the signing page as it is used.
+    waiting_head = make_user("member2_head", unit=cast.member_unit_2, can_sign=True, full_name="Cao Xuân Hoà")
     cluster_head = cluster_term.memberships.order_by("order").first().unit.users.get(can_sign=True)
     # The cast's bloc closes its review and opens its ballot, so a member's head has a paper to fill in.
     review = season.review
@@ -203,6 +205,12 @@ def walk_pages(season):  # noqa: F811
             cast.member_staff,
             reverse("reviews:assessment", args=[member_assessment.pk]),
         ),
+        ("signing page (a head who has not signed)", waiting_head, reverse("pledges:sign", args=[pledge.pk])),
+        ("home (a head who has not signed)", waiting_head, reverse("home")),
+        ("e-mail notifications (member head)", cast.member_head, reverse("ops:notification_settings")),
+        ("user edit (board)", board, reverse("accounts:user_edit", args=[waiting_head.pk])),
+        ("legal grounds (board)", board, reverse("pledges:legal_grounds")),
+        ("comments (economy officer)", economy_officer, reverse("pledges:comments", args=[economy_draft.pk])),
         ("home (clerk)", clerk, reverse("home")),
         ("pledge detail (clerk)", clerk, pledge.get_absolute_url()),
         ("verification index (public)", None, reverse("verify:index")),
