@@ -161,7 +161,9 @@ def user_update(
             raise RegistryError(str(LINE_BREAK_MESSAGE), field=field)
     with transaction.atomic():
         # Lock the row: two officers saving at once would each record changes against a stale "before".
-        locked = User.objects.select_for_update().select_related("unit__province", "province").get(pk=user.pk)
+        locked = (
+            User.objects.select_for_update(of=("self",)).select_related("unit__province", "province").get(pk=user.pk)
+        )
         if locked.unit_id is None:
             if unit is not None:
                 raise RegistryError(

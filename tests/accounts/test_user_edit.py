@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts import services
 from accounts.models import User
@@ -131,9 +132,11 @@ def test_deputy_without_a_position_is_refused_with_the_block_it_needs(client, ca
     response = edit(client, cast.member_head, position="", signing_capacity="deputy")
     assert response.status_code == 200
     errors = response.context["form"].errors["position"]
-    assert errors == [
-        "A deputy signs “KT. GIÁM ĐỐC” over his or her own position: fill in the position, e.g. “Phó Giám đốc”."
-    ]
+    with translation.override("vi"):  # the page speaks Vietnamese
+        expected = _(
+            "A deputy signs “KT. %(head)s” over his or her own position: fill in the position, e.g. “Phó %(title)s”."
+        ) % {"head": "GIÁM ĐỐC", "title": "Giám đốc"}
+    assert errors == [expected]
     assert response.context["preview"] == ("KT. GIÁM ĐỐC", "")  # what would print: the missing line shows
     assert state(cast.member_head) == before
     assert not Event.objects.filter(kind=Event.Kind.USER_UPDATED).exists()
@@ -255,7 +258,7 @@ def test_user_list_links_each_person_to_the_edit_page_and_fits_a_phone(client, c
     page = client.get(reverse("accounts:user_list")).content.decode()
     assert url(cast.member_head) in page and url(cast.board) in page
     assert 'class="table-responsive"' in page
-    assert "Emulation and Commendation Board of Nam Định province" in page  # the board officers' row
+    assert "Ban Thi đua - Khen thưởng tỉnh Nam Định" in page  # the board officers' row
 
 
 def test_invite_sets_the_signing_capacity(client, cast, django_capture_on_commit_callbacks):
