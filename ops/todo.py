@@ -8,18 +8,18 @@ person's rows (their unit, their terms, their province): the count does not grow
 import dataclasses
 import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from blocs import access as bloc_access
-from blocs.models import Term
+from blocs.models import Membership, Term
 from core import clock
 from core.templatetags.vn import long_date
-from pledges.models import Comment, Pledge, Revision, Signature
-from reviews.models import Ballot, Dossier, Review, SelfAssessment
+from pledges.models import Comment, Pledge, RequiredSigner, Revision, Signature
+from reviews.models import Ballot, Dossier, Review, SelfAssessment, Voter
 from reviews.selectors import dossier_missing
 
 # Signed PDFs stay on a member's list this long after the pledge completes.
@@ -64,11 +64,10 @@ def _unit_terms(user, year: int) -> list[Term]:
     terms = list(
         # Last year's and this year's terms, and any older one whose pledge is still open.
         Term.objects.filter(
-            Q(year__gte=year - 1) | Q(pledges__status=Pledge.Status.OPEN), memberships__unit_id=user.unit_id
+            Q(year__gte=year - 1) | Q(pk__in=Pledge.objects.filter(status=Pledge.Status.OPEN).values("term_id")),
+            pk__in=Membership.objects.filter(unit_id=user.unit_id).values("term_id"),
         )
-        .distinct()
         .select_related("bloc__province")
-        .prefetch_related("memberships")
         .order_by("-year", "bloc__name")
     )
     for term in terms:
@@ -76,6 +75,8 @@ def _unit_terms(user, year: int) -> list[Term]:
         term.is_chair_officer = (
             user.unit_id == term.chair_id or (term.vice_chair_acting and user.unit_id == term.vice_chair_id)
         ) and bloc_access.bloc_in_force(term.bloc)
+    # Only the chair's officers read the members (the roles they must fill): no query for anyone else.
+    prefetch_related_objects([term for term in terms if term.is_chair_officer], "memberships")
     return terms
 
 
@@ -84,19 +85,41 @@ def _unit_terms(user, year: int) -> list[Term]:
 
 def _member_sections(user, today: datetime.date) -> list[Section]:
     unit = user.unit_id
+    # One query for the unit's pledges of every kind the list shows: to sign, open for comments, signed.
+    unit_signs = RequiredSigner.objects.filter(unit_id=unit, excused_at__isnull=True).values("pledge_id")
+    pledges = (
+        Pledge.objects.filter(
+            Q(status=Pledge.Status.OPEN, pk__in=unit_signs)
+            | Q(
+                status=Pledge.Status.DRAFT,
+                comments_until__gte=today,
+                term_id__in=Membership.objects.filter(unit_id=unit, left_on__isnull=True).values("term_id"),
+            )
+            | Q(
+                status=Pledge.Status.COMPLETED,
+                pdf_status=Pledge.PdfStatus.READY,
+                completed_at__gte=clock.now() - datetime.timedelta(days=PDF_READY_DAYS),
+                pk__in=unit_signs,
+            )
+        )
+        # A disputed paper signature does not count: the head is asked to sign again.
+        .annotate(
+            signed=Exists(Signature.objects.filter(pledge=OuterRef("pk"), unit_id=unit, disputed_at__isnull=True))
+        )
+        .select_related("term__bloc")
+        .order_by("signing_deadline", "pk")
+    )
+    to_sign, drafts, ready = [], [], []
+    for pledge in pledges:
+        if pledge.status == Pledge.Status.OPEN and not pledge.signed:
+            to_sign.append(pledge)
+        elif pledge.status == Pledge.Status.DRAFT:
+            drafts.append(pledge)
+        elif pledge.status == Pledge.Status.COMPLETED:
+            ready.append(pledge)
+    ready.sort(key=lambda pledge: pledge.completed_at, reverse=True)
     sections = []
     if user.can_sign:
-        to_sign = (
-            Pledge.objects.filter(
-                status=Pledge.Status.OPEN,
-                required_signers__unit_id=unit,
-                required_signers__excused_at__isnull=True,
-            )
-            # A disputed paper signature does not count: the head is asked to sign again.
-            .exclude(pk__in=Signature.objects.filter(unit_id=unit, disputed_at__isnull=True).values("pledge_id"))
-            .select_related("term__bloc")
-            .order_by("signing_deadline", "pk")
-        )
         sections.append(
             Section(
                 "sign",
@@ -112,16 +135,6 @@ def _member_sections(user, today: datetime.date) -> list[Section]:
             )
         )
     items = []
-    drafts = (
-        Pledge.objects.filter(
-            status=Pledge.Status.DRAFT,
-            comments_until__gte=today,
-            term__memberships__unit_id=unit,
-            term__memberships__left_on__isnull=True,
-        )
-        .select_related("term__bloc")
-        .distinct()
-    )
     for pledge in drafts:
         items.append(
             Item(
@@ -151,11 +164,11 @@ def _member_sections(user, today: datetime.date) -> list[Section]:
     if user.can_sign:
         ballots = (
             Ballot.objects.filter(
-                status=Ballot.Status.OPEN, term__memberships__unit_id=unit, term__memberships__left_on__isnull=True
+                status=Ballot.Status.OPEN,
+                term_id__in=Membership.objects.filter(unit_id=unit, left_on__isnull=True).values("term_id"),
             )
-            .exclude(voters__unit_id=unit)
+            .exclude(pk__in=Voter.objects.filter(unit_id=unit).values("ballot_id"))
             .select_related("term__bloc")
-            .distinct()
         )
         for ballot in ballots:
             items.append(
@@ -168,16 +181,6 @@ def _member_sections(user, today: datetime.date) -> list[Section]:
             )
     if items:
         sections.append(Section("member", _("Your unit's work"), items))
-    ready = (
-        Pledge.objects.filter(
-            status=Pledge.Status.COMPLETED,
-            pdf_status=Pledge.PdfStatus.READY,
-            required_signers__unit_id=unit,
-            completed_at__gte=clock.now() - datetime.timedelta(days=PDF_READY_DAYS),
-        )
-        .select_related("term__bloc")
-        .order_by("-completed_at")
-    )
     sections.append(
         Section(
             "ready",
