@@ -26,3 +26,30 @@ def test_opening_tells_heads_and_clerks_and_the_clerk_is_asked_for_the_seal(db, 
     assert item.url == reverse("pledges:digital", args=[kyso.pledge.pk])
     client.force_login(second_clerk)  # their head has not signed: nothing to seal yet
     assert "clerk" not in {s.key for s in client.get(reverse("home")).context["sections"]}
+
+
+def test_a_signer_who_waited_in_line_is_told_once_that_the_turn_came(db, kyso_settings, test_pki):
+    import datetime
+
+    from django.core import mail
+    from django.test import TestCase
+    from django.utils import timezone
+
+    from core import clock
+    from pledges.services import digital
+
+    kyso = build_kyso(test_pki, members=2)
+    first, second = kyso.heads
+    start = timezone.now()
+    with clock.fixed_at(start):
+        digital.turn_request(actor=first, pledge=kyso.pledge, method="upload")  # the turn at once: on the page
+        digital.turn_request(actor=second, pledge=kyso.pledge, method="upload")  # waits in line
+    assert not Notice.objects.filter(kind=notices.TURN).exists()
+    mail.outbox.clear()
+    with clock.fixed_at(start + datetime.timedelta(seconds=45)), TestCase.captureOnCommitCallbacks(execute=True):
+        digital.turn_cancel(actor=first, pledge=kyso.pledge)  # the turn passes to the one who waited
+        digital.turn_view(kyso.pledge, second)  # the page looks again: nothing more is sent
+    [notice] = Notice.objects.filter(kind=notices.TURN)
+    assert notice.user == second
+    [message] = [m for m in mail.outbox if m.to == [second.email]]
+    assert reverse("pledges:digital", args=[kyso.pledge.pk]) in message.body
