@@ -378,6 +378,11 @@ class Term(models.Model):
         """Return the date whose names this term's page shows: year end, or today."""
         return min(self.last_day, max(self.first_day, today))
 
+    def running_unit_ids(self) -> list[int]:
+        """Return the units whose people run this year: the chair's, and the vice-chair's while it acts."""
+        units = [self.chair_id] + ([self.vice_chair_id] if self.vice_chair_acting else [])
+        return [unit for unit in units if unit]
+
     def role_tasks(self) -> list[str]:
         """Return what is missing in the roles, from prefetched ``memberships``."""
         active = {m.unit_id for m in self.memberships.all() if m.left_on is None}

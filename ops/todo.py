@@ -72,9 +72,7 @@ def _unit_terms(user, year: int) -> list[Term]:
     )
     for term in terms:
         # The chair's staff of a bloc that no longer exists has nothing left to do there.
-        term.is_chair_officer = (
-            user.unit_id == term.chair_id or (term.vice_chair_acting and user.unit_id == term.vice_chair_id)
-        ) and bloc_access.bloc_in_force(term.bloc)
+        term.is_chair_officer = user.unit_id in term.running_unit_ids() and bloc_access.bloc_in_force(term.bloc)
     # Only the chair's officers read the members (the roles they must fill): no query for anyone else.
     prefetch_related_objects([term for term in terms if term.is_chair_officer], "memberships")
     return terms

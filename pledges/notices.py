@@ -18,6 +18,7 @@ from core import clock
 from core.notify import notify, register
 from core.templatetags.vn import long_date
 from pledges.models import Pledge, Signature
+from pledges.selectors import waiting_signers
 
 SIGNING_OPENED = register("pledge_opened", gettext_lazy("A pledge is open for you to sign"), required=True)
 TURN = register("signing_turn", gettext_lazy("Your turn to sign digitally has come"), required=True)
@@ -28,13 +29,15 @@ COMMENT_ANSWERED = register("comment_answered", gettext_lazy("Your comment was a
 QUESTION = register("signer_question", gettext_lazy("A signer's question about a pledge (the chair's officers)"))
 
 
-def _users():
+def people():
+    """Return the active users with an e-mail address (whom a notice can reach)."""
     from accounts.models import User
 
     return User.objects.filter(is_active=True).exclude(email="")
 
 
-def _url(path: str) -> str:
+def link(path: str) -> str:
+    """Return the absolute address of *path*, for an e-mail."""
     return settings.SITE_URL + path
 
 
@@ -44,17 +47,15 @@ def _deadline_line(pledge: Pledge) -> list[str]:
     return [_("Deadline: %(date)s.") % {"date": long_date(pledge.signing_deadline)}]
 
 
-def chair_officers(pledge: Pledge):
-    """Return the active users of the chair's unit (and of the vice-chair's while it acts)."""
-    term = pledge.term
-    units = [term.chair_id] + ([term.vice_chair_id] if term.vice_chair_acting and term.vice_chair_id else [])
-    return _users().filter(unit_id__in=[unit for unit in units if unit])
+def chair_officers(term):
+    """Return the people who run *term*: the chair's unit (and the vice-chair's while it acts)."""
+    return people().filter(unit_id__in=term.running_unit_ids())
 
 
 def member_users(pledge: Pledge):
     """Return the active users of every unit that signs *pledge* (not excused)."""
     units = pledge.required_signers.filter(excused_at__isnull=True).values("unit_id")
-    return _users().filter(unit_id__in=units)
+    return people().filter(unit_id__in=units)
 
 
 def signing_opened(pledge: Pledge) -> int:
@@ -63,9 +64,9 @@ def signing_opened(pledge: Pledge) -> int:
     wanted = Q(can_sign=True)
     if pledge.is_digital and pledge.seals_required:
         wanted |= Q(is_clerk=True)
-    people = _users().filter(wanted, unit_id__in=units).select_related("unit")
+    signers = people().filter(wanted, unit_id__in=units).select_related("unit")
     return notify(
-        people,
+        signers,
         kind=SIGNING_OPENED,
         key=f"pledge:{pledge.pk}",
         subject=_("To sign: %(title)s – %(bloc)s") % {"title": pledge.title, "bloc": pledge.bloc_name},
@@ -76,7 +77,7 @@ def signing_opened(pledge: Pledge) -> int:
             if pledge.is_digital
             else _("Read the pledge, then sign on the signing page."),
         ],
-        action_url=_url(reverse("pledges:sign", args=[pledge.pk])),
+        action_url=link(reverse("pledges:sign", args=[pledge.pk])),
         action_label=_("Open the signing page"),
         sender=pledge.bloc_name,
     )
@@ -96,7 +97,7 @@ def turn_granted(turn) -> int:
             _("The turn is kept for you for %(minutes)s minutes; after that it passes to the next in line.")
             % {"minutes": minutes},
         ],
-        action_url=_url(reverse("pledges:digital", args=[pledge.pk])),
+        action_url=link(reverse("pledges:digital", args=[pledge.pk])),
         action_label=_("Sign now"),
         sender=pledge.bloc_name,
     )
@@ -113,7 +114,7 @@ def completed(pledge: Pledge) -> int:
             _("Every unit has signed %(title)s of %(bloc)s.") % {"title": pledge.title, "bloc": pledge.bloc_name},
             _("The signed PDF can be downloaded from the link below (it may take a few minutes to prepare)."),
         ],
-        action_url=_url(reverse("pledges:pdf", args=[pledge.pk])),
+        action_url=link(reverse("pledges:pdf", args=[pledge.pk])),
         action_label=_("Download the signed PDF"),
         sender=pledge.bloc_name,
     )
@@ -135,27 +136,24 @@ def digests_send(*, day: datetime.date | None = None) -> int:
     sent = 0
     for signatures in by_pledge.values():
         pledge = signatures[0].pledge
-        waiting = pledge.required_signers.filter(excused_at__isnull=True).exclude(
-            unit_id__in=pledge.signatures.filter(disputed_at__isnull=True).values("unit_id")
-        )
         lines = [
             _("On %(date)s, %(count)s units signed %(title)s:")
             % {"date": long_date(day), "count": len(signatures), "title": pledge.title},
             *[f"– {signature.unit_name} ({signature.signer_name})" for signature in signatures],
         ]
-        left = list(waiting.values_list("unit_name", flat=True))
+        left = list(waiting_signers(pledge).values_list("unit_name", flat=True))
         lines.append(
             _("Still to sign (%(count)s): %(units)s.") % {"count": len(left), "units": "; ".join(left)}
             if left
             else _("Every unit has signed.")
         )
         sent += notify(
-            chair_officers(pledge),
+            chair_officers(pledge.term),
             kind=DIGEST,
             key=f"digest:{pledge.pk}:{day.isoformat()}",
             subject=_("Signatures of %(date)s: %(title)s") % {"date": day.strftime("%d/%m/%Y"), "title": pledge.title},
             lines=lines,
-            action_url=_url(reverse("pledges:detail", args=[pledge.pk])),
+            action_url=link(reverse("pledges:detail", args=[pledge.pk])),
             action_label=_("Open the pledge"),
             sender=pledge.bloc_name,
         )
@@ -177,7 +175,7 @@ def comments_opened(pledge: Pledge) -> int:
                 "date": long_date(pledge.comments_until),
             },
         ],
-        action_url=_url(reverse("pledges:comments", args=[pledge.pk])),
+        action_url=link(reverse("pledges:comments", args=[pledge.pk])),
         action_label=_("Read the draft and comment"),
         sender=pledge.bloc_name or pledge.term.bloc.name,
     )
@@ -186,7 +184,7 @@ def comments_opened(pledge: Pledge) -> int:
 def member_users_of_term(pledge: Pledge):
     """Return the active users of the units in *pledge*'s year (a draft has no required signers yet)."""
     units = pledge.term.memberships.filter(left_on__isnull=True).values("unit_id")
-    return _users().filter(unit_id__in=units)
+    return people().filter(unit_id__in=units)
 
 
 def comment_answered(comment) -> int:
@@ -202,7 +200,7 @@ def comment_answered(comment) -> int:
             _("Decision: %(decision)s.") % {"decision": comment.get_decision_display()},
             *([_("Answer: %(text)s") % {"text": _short(comment.answer)}] if comment.answer else []),
         ],
-        action_url=_url(reverse("pledges:comments", args=[pledge.pk])),
+        action_url=link(reverse("pledges:comments", args=[pledge.pk])),
         action_label=_("Open the comments"),
         sender=pledge.bloc_name or pledge.term.bloc.name,
     )
@@ -211,7 +209,7 @@ def comment_answered(comment) -> int:
 def question_sent(pledge: Pledge, *, asker, text: str, key: str) -> int:
     """Send a signer's question about *pledge* to the chair's officers."""
     return notify(
-        chair_officers(pledge),
+        chair_officers(pledge.term),
         kind=QUESTION,
         key=key,
         subject=_("A question before signing: %(title)s") % {"title": pledge.title},
@@ -225,7 +223,7 @@ def question_sent(pledge: Pledge, *, asker, text: str, key: str) -> int:
             text,
             _("Reply to %(email)s.") % {"email": asker.email} if asker.email else "",
         ],
-        action_url=_url(reverse("pledges:detail", args=[pledge.pk])),
+        action_url=link(reverse("pledges:detail", args=[pledge.pk])),
         action_label=_("Open the pledge"),
         sender=pledge.bloc_name,
     )

@@ -1,7 +1,6 @@
 """The year-end review's notices (``core.notify``): self-assessment opens, a ballot opens, the
 board returns or decides a dossier. Called by the services inside their transactions."""
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from core import clock
 from core.notify import notify, register
 from core.templatetags.vn import long_date
+from pledges.notices import chair_officers, link, people
 
 REVIEW_OPENED = register("review_opened", gettext_lazy("Self-assessment is open"), required=True)
 BALLOT_OPENED = register("ballot_opened", gettext_lazy("A secret ballot is open"), required=True)
@@ -18,32 +18,17 @@ DOSSIER_RETURNED = register(
 DOSSIER_DECIDED = register("dossier_decided", gettext_lazy("The board decided the bloc's dossier"))
 
 
-def _users():
-    from accounts.models import User
-
-    return User.objects.filter(is_active=True).exclude(email="")
-
-
-def _url(path: str) -> str:
-    return settings.SITE_URL + path
-
-
 def _members(term):
     from reviews import selectors
 
     return selectors.term_members(term).values("unit_id")
 
 
-def _chair_officers(term):
-    units = [term.chair_id] + ([term.vice_chair_id] if term.vice_chair_acting and term.vice_chair_id else [])
-    return _users().filter(unit_id__in=[unit for unit in units if unit])
-
-
 def review_opened(review) -> int:
     """Tell the member units' users that self-assessment is open, until its deadline."""
     term = review.term
     return notify(
-        _users().filter(unit_id__in=_members(term)),
+        people().filter(unit_id__in=_members(term)),
         kind=REVIEW_OPENED,
         key=f"review:{review.pk}",
         subject=_("Self-assessment %(year)s: %(bloc)s") % {"year": term.year, "bloc": term.bloc.name},
@@ -52,7 +37,7 @@ def review_opened(review) -> int:
             % {"bloc": term.bloc.name, "year": term.year, "date": long_date(review.deadline)},
             _("Score your unit against each criterion, attach the evidence, and submit before the deadline."),
         ],
-        action_url=_url(reverse("reviews:home", args=[term.bloc_id, term.year])),
+        action_url=link(reverse("reviews:home", args=[term.bloc_id, term.year])),
         action_label=_("Open the self-assessment"),
         sender=term.bloc.name,
     )
@@ -62,7 +47,7 @@ def ballot_opened(ballot) -> int:
     """Tell the member units' heads that a round of the secret ballot is open."""
     term = ballot.term
     return notify(
-        _users().filter(unit_id__in=_members(term), can_sign=True),
+        people().filter(unit_id__in=_members(term), can_sign=True),
         kind=BALLOT_OPENED,
         key=f"ballot:{ballot.pk}",
         subject=_("Secret ballot %(year)s: %(bloc)s") % {"year": term.year, "bloc": term.bloc.name},
@@ -71,7 +56,7 @@ def ballot_opened(ballot) -> int:
             % {"bloc": term.bloc.name, "year": term.year},
             _("Each unit casts one ballot paper; the result stays secret until the round closes."),
         ],
-        action_url=_url(reverse("reviews:ballot", args=[ballot.pk])),
+        action_url=link(reverse("reviews:ballot", args=[ballot.pk])),
         action_label=_("Vote"),
         sender=term.bloc.name,
     )
@@ -82,7 +67,7 @@ def dossier_returned(dossier) -> int:
     term = dossier.term
     province = term.bloc.province
     return notify(
-        _chair_officers(term),
+        chair_officers(term),
         kind=DOSSIER_RETURNED,
         key=f"dossier:{dossier.pk}:returned:{clock.now():%Y%m%d%H%M%S}",
         subject=_("Dossier returned: %(bloc)s %(year)s") % {"bloc": term.bloc.name, "year": term.year},
@@ -91,7 +76,7 @@ def dossier_returned(dossier) -> int:
             % {"board": province.board_title(), "bloc": term.bloc.name, "year": term.year},
             _("To correct: %(comment)s") % {"comment": dossier.return_comment},
         ],
-        action_url=_url(reverse("reviews:dossier", args=[dossier.pk])),
+        action_url=link(reverse("reviews:dossier", args=[dossier.pk])),
         action_label=_("Open the dossier"),
         sender=province.board_title(),
     )
@@ -102,7 +87,7 @@ def dossier_decided(dossier) -> int:
     term = dossier.term
     province = term.bloc.province
     return notify(
-        _users().filter(unit_id__in=_members(term)),
+        people().filter(unit_id__in=_members(term)),
         kind=DOSSIER_DECIDED,
         key=f"dossier:{dossier.pk}:decided",
         subject=_("Awards decided: %(bloc)s %(year)s") % {"bloc": term.bloc.name, "year": term.year},
@@ -115,7 +100,7 @@ def dossier_decided(dossier) -> int:
                 "date": long_date(dossier.decision_date),
             },
         ],
-        action_url=_url(reverse("reviews:dossier", args=[dossier.pk])),
+        action_url=link(reverse("reviews:dossier", args=[dossier.pk])),
         action_label=_("Open the dossier"),
         sender=province.board_title(),
     )

@@ -73,8 +73,7 @@ def reminders_send_due(*, days_before: int = 3) -> dict:
             )
         elif pledge.signing_deadline < today:
             term = pledge.term
-            units = [term.chair_id] + ([term.vice_chair_id] if term.vice_chair_acting else [])
-            officers = User.objects.filter(unit_id__in=units, is_active=True)
+            officers = User.objects.filter(unit_id__in=term.running_unit_ids(), is_active=True)
             waiting = list(waiting_signers(pledge).values_list("unit_name", flat=True))
             report["overdue_reports"] += _send(
                 pledge=pledge, users=officers, kind="overdue", template="overdue", context={"waiting": waiting}

@@ -86,13 +86,13 @@ def test_the_chair_gets_one_daily_digest_of_yesterdays_signatures(
     assert "Còn chưa ký (2)" in message.body
 
 
-def test_a_clerk_is_told_when_a_digital_pledge_needs_seals(cast, heads, draft, clerk):
-    """Seals are asked for in ký số mode only; in image mode the clerk has nothing to do."""
+def test_in_image_mode_no_clerk_is_told(cast, heads, draft, clerk):
+    """Seals are asked for in ký số mode only (tests/ops/test_todo_kyso.py); here the clerk has nothing to do."""
     pledge_services.pledge_open(actor=cast.chair_officer, pledge=draft, deadline=datetime.date(2099, 1, 1))
     assert not Notice.objects.filter(user=clerk).exists()
 
 
-def test_self_assessment_ballot_and_returned_dossier_notices(cast, heads, django_capture_on_commit_callbacks):
+def test_self_assessment_opening_tells_the_members_people(cast, heads, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         review_services.table_set(actor=cast.chair_officer, term=cast.term, data=EXAMPLE)
         review = review_services.review_open(actor=cast.chair_officer, term=cast.term, deadline=LATER)
