@@ -7,5 +7,8 @@ class UserWithUnitBackend(ModelBackend):
     """Load the user with its unit and province: every page shows them."""
 
     def get_user(self, user_id):
-        user = User.objects.select_related("unit", "province").filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            user = User.objects.select_related("unit", "province").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

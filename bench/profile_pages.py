@@ -34,6 +34,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100, help="GETs a page (default 100)")
     parser.add_argument("--top", type=int, default=20, help="functions to list a page (default 20)")
+    parser.add_argument("--sort", default="tottime", choices=["tottime", "cumulative"],
+                        help="order of the functions: own time (default) or with what they call")  # fmt: skip
+    parser.add_argument("--pages", nargs="+", choices=PAGES, default=PAGES, help="the pages to profile (default all)")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="profile-pages-")
     os.environ.update(
@@ -60,8 +63,8 @@ def main() -> None:
     call_command("migrate", verbosity=0, stdout=out)
     call_command("seed_scale", provinces=2, blocs=20, members=10, years=3, stdout=out)
     targets = pick_targets()
-    for page in PAGES:
-        profile(page, targets[page], args.requests, args.top)
+    for page in args.pages:
+        profile(page, targets[page], args.requests, args.top, args.sort)
 
 
 def pick_targets() -> dict:
@@ -103,7 +106,7 @@ def pick_targets() -> dict:
     }
 
 
-def profile(page: str, target: tuple, requests: int, top: int) -> None:
+def profile(page: str, target: tuple, requests: int, top: int, sort: str) -> None:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -138,7 +141,7 @@ def profile(page: str, target: tuple, requests: int, top: int) -> None:
     print(f"\n== {page} {url}: {mean:.1f} ms a request, SQL {in_sql:.1f} ms ({sql[1] // requests} statements),")
     print(f"   ours {mean - in_sql:.1f} ms ({(mean - in_sql) / mean:.0%}); under cProfile, so slower than served")
     stats = io.StringIO()
-    pstats.Stats(profiler, stream=stats).sort_stats("tottime").print_stats(top)
+    pstats.Stats(profiler, stream=stats).sort_stats(sort).print_stats(top)
     lines = stats.getvalue().splitlines()
     start = next(i for i, line in enumerate(lines) if line.strip().startswith("ncalls"))
     print("\n".join(lines[start : start + top + 1]))

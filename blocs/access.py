@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -168,15 +168,15 @@ class TermRoles:
         return self.can_edit or self.former_board or self.former_chair_officer
 
 
-def term_roles(user, term: Term, member_unit_ids: set[int]) -> TermRoles:
-    """Return *user*'s roles in *term*; *member_unit_ids* are the term's member units."""
+def term_roles(user, term: Term, member: bool) -> TermRoles:
+    """Return *user*'s roles in *term*; *member*: whether the user's unit is one of the term's members."""
     if not user.is_authenticated or not user.is_active:
         return TermRoles()
     province_id = term.bloc.province_id
     sees_as_board = province_id in board_province_ids(user)
     board = sees_as_board and province_id in board_writable_province_ids(user)
     unit_id = user.unit_id
-    member = unit_id is not None and unit_id in member_unit_ids
+    member = member and unit_id is not None
     runs_the_year = member and (unit_id == term.chair_id or (term.vice_chair_acting and unit_id == term.vice_chair_id))
     reason = ""
     if sees_as_board and not board:
@@ -258,6 +258,18 @@ def get_bloc_for_user(user, pk: int, *, for_edit: bool = False, queryset=None) -
     return bloc
 
 
+def with_membership(queryset: QuerySet, user, term_id: str = "pk") -> QuerySet:
+    """Annotate *queryset* with ``user_unit_member``: whether *user*'s unit is a member of the row's term.
+
+    *term_id* is the path to the term's id from the queryset's model (``"term_id"`` for a pledge).
+    The access checks read it instead of loading the term's memberships: one query, not two.
+    """
+    if not (user.is_authenticated and user.unit_id):
+        return queryset.annotate(user_unit_member=Value(False))
+    members = Membership.objects.filter(term_id=OuterRef(term_id), unit_id=user.unit_id)
+    return queryset.annotate(user_unit_member=Exists(members))
+
+
 def get_term_for_user(user, bloc_pk: int, year: int, *, for_edit: bool = False, queryset=None) -> Term:
     """Return the bloc's term of *year* if *user* may see it, with ``term.roles`` set.
 
@@ -267,13 +279,22 @@ def get_term_for_user(user, bloc_pk: int, year: int, *, for_edit: bool = False, 
     ``bloc__province``: the roles read it.
     """
     queryset = queryset if queryset is not None else Term.objects.select_related("bloc__province")
-    term = queryset.filter(bloc_id=bloc_pk, year=year).first()
-    if term is None:
+    try:
+        term = with_membership(queryset, user).get(bloc_id=bloc_pk, year=year)
+    except Term.DoesNotExist:
         get_bloc_for_user(user, bloc_pk)  # an outsider learns nothing about the bloc
-        raise Http404(_("This bloc has no emulation year %(year)s.") % {"year": year})
-    # The member units: no query when the caller's queryset prefetched the memberships (the year page's does).
-    member_unit_ids = {m.unit_id for m in term.memberships.all()} if user.is_authenticated and user.unit_id else set()
-    roles = term_roles(user, term, member_unit_ids)
+        raise Http404(_("This bloc has no emulation year %(year)s.") % {"year": year}) from None
+    return authorize_term(user, term, term.user_unit_member, for_edit=for_edit)
+
+
+def authorize_term(user, term: Term, member: bool, *, for_edit: bool = False) -> Term:
+    """Set ``term.roles`` for *user* on a *term* already read (with ``bloc__province``) and return it.
+
+    *member*: whether the user's unit is one of the term's members (``with_membership`` reads it
+    in the same query). 404 if the user may not see the term; 403 if *for_edit* and the user may
+    see it but not change it. ``get_term_for_user`` and the pledge checks both decide here.
+    """
+    roles = term_roles(user, term, member)
     if not roles.can_see and _unit_in_bloc(user, term.bloc_id):
         roles = TermRoles(former_member=True)
     if not roles.can_see:

@@ -155,7 +155,7 @@ class TrustedRoot(models.Model):
     class Meta:
         verbose_name = _("trusted root")
         verbose_name_plural = _("trusted roots")
-        ordering = ["province", "added_at", "pk"]
+        ordering = ["province_id", "added_at", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["province", "sha256"], condition=Q(removed_at__isnull=True), name="trusted_root_once"
@@ -176,7 +176,7 @@ class ProvinceName(DatedName):
     class Meta(DatedName.Meta):
         verbose_name = _("province name")
         verbose_name_plural = _("province names")
-        ordering = ["province", "valid_from"]
+        ordering = ["province_id", "valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["province", "valid_from"], name="province_name_once_per_date"),
         ]
@@ -256,7 +256,7 @@ class UnitName(DatedName):
     class Meta(DatedName.Meta):
         verbose_name = _("unit name")
         verbose_name_plural = _("unit names")
-        ordering = ["unit", "valid_from"]
+        ordering = ["unit_id", "valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "valid_from"], name="unit_name_once_per_date"),
         ]
@@ -306,7 +306,7 @@ class BlocName(DatedName):
     class Meta(DatedName.Meta):
         verbose_name = _("bloc name")
         verbose_name_plural = _("bloc names")
-        ordering = ["bloc", "valid_from"]
+        ordering = ["bloc_id", "valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["bloc", "valid_from"], name="bloc_name_once_per_date"),
         ]
@@ -409,7 +409,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        ordering = ["term", "order", "id"]
+        ordering = ["term_id", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["term", "unit"], name="membership_once_per_term"),
             models.CheckConstraint(
@@ -441,7 +441,7 @@ class RoleAssignment(models.Model):
     class Meta:
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
-        ordering = ["term", "effective_on", "id"]
+        ordering = ["term_id", "effective_on", "id"]
 
     def __str__(self):
         return f"{self.term}: {self.chair} / {self.vice_chair}"

@@ -9,17 +9,23 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from blocs.access import get_term_for_user, require_board, require_board_writer
+from blocs.access import authorize_term, require_board, require_board_writer, with_membership
 from pledges.models import LegalGround, Pledge, RequiredSigner, Signature
 
 
 def get_pledge_for_user(user, pk: int, *, for_edit: bool = False, queryset=None) -> Pledge:
-    """Return pledge *pk* with ``pledge.roles`` set; 404 if unseen, 403 if *for_edit* and not allowed."""
-    queryset = queryset if queryset is not None else Pledge.objects.select_related("term__bloc")
-    pledge = queryset.filter(pk=pk).first()
-    if pledge is None:
-        raise Http404(_("No such pledge."))
-    term = get_term_for_user(user, pledge.term.bloc_id, pledge.term.year, for_edit=for_edit)
+    """Return pledge *pk* with ``pledge.roles`` set; 404 if unseen, 403 if *for_edit* and not allowed.
+
+    One query reads the pledge, its term, bloc and province and whether the user's unit is a member;
+    ``blocs.access.authorize_term`` decides on that term as it does for the year's own pages.
+    """
+    queryset = queryset if queryset is not None else Pledge.objects.all()
+    queryset = with_membership(queryset.select_related("term__bloc__province"), user, "term_id")
+    try:
+        pledge = queryset.get(pk=pk)
+    except Pledge.DoesNotExist:
+        raise Http404(_("No such pledge.")) from None
+    term = authorize_term(user, pledge.term, pledge.user_unit_member, for_edit=for_edit)
     pledge.roles = term.roles
     return pledge
 
@@ -35,12 +41,12 @@ def get_pledge_for_signing(user, pk: int, *, queryset=None) -> tuple[Pledge, Req
 
 def get_signature_for_user(user, pk: int) -> Signature:
     """Return signature *pk*, with ``signature.roles`` set, if *user* may see its pledge (404 otherwise)."""
-    signature = (
-        Signature.objects.select_related("pledge__term__bloc", "recorded_by", "disputed_by").filter(pk=pk).first()
-    )
-    if signature is None:
-        raise Http404(_("No such signature."))
-    signature.roles = get_term_for_user(user, signature.pledge.term.bloc_id, signature.pledge.term.year).roles
+    queryset = Signature.objects.select_related("pledge__term__bloc__province", "recorded_by", "disputed_by")
+    try:
+        signature = with_membership(queryset, user, "pledge__term_id").get(pk=pk)
+    except Signature.DoesNotExist:
+        raise Http404(_("No such signature.")) from None
+    signature.roles = authorize_term(user, signature.pledge.term, signature.user_unit_member).roles
     return signature
 
 

@@ -126,7 +126,7 @@ class PledgeItem(models.Model):
     class Meta:
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
-        ordering = ["pledge", "position", "id"]
+        ordering = ["pledge_id", "position", "id"]
 
     def __str__(self):
         return f"{self.position}. {self.text[:60]}"
@@ -154,7 +154,7 @@ class RequiredSigner(models.Model):
     class Meta:
         verbose_name = _("required signer")
         verbose_name_plural = _("required signers")
-        ordering = ["pledge", "order"]
+        ordering = ["pledge_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["pledge", "unit"], name="required_signer_once"),
         ]
@@ -230,7 +230,7 @@ class Signature(AppendOnly):
     class Meta:
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
-        ordering = ["pledge", "signed_at", "id"]
+        ordering = ["pledge_id", "signed_at", "id"]
         constraints = [
             # One signature that counts per unit; a disputed one stays beside its replacement.
             models.UniqueConstraint(
@@ -299,7 +299,7 @@ class Revision(AppendOnly):
     class Meta:
         verbose_name = _("revision")
         verbose_name_plural = _("revisions")
-        ordering = ["pledge", "number"]
+        ordering = ["pledge_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["pledge", "number"], name="one_revision_per_number"),
             models.UniqueConstraint(
@@ -348,7 +348,7 @@ class SigningTurn(models.Model):
     class Meta:
         verbose_name = _("signing turn")
         verbose_name_plural = _("signing turns")
-        ordering = ["pledge", "place"]
+        ordering = ["pledge_id", "place"]
         constraints = [
             models.UniqueConstraint(
                 fields=["pledge"],
@@ -457,7 +457,7 @@ class Comment(models.Model):
     class Meta:
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        ordering = ["pledge", "created_at", "id"]
+        ordering = ["pledge_id", "created_at", "id"]
 
     def __str__(self):
         return f"{self.unit_name}: {self.text[:40]}"

@@ -67,7 +67,7 @@ class ScoreGroup(models.Model):
     class Meta:
         verbose_name = _("criteria group")
         verbose_name_plural = _("criteria groups")
-        ordering = ["table", "order"]
+        ordering = ["table_id", "order"]
 
     def __str__(self):
         return f"{self.code}. {self.title}"
@@ -85,7 +85,7 @@ class Criterion(models.Model):
     class Meta:
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
-        ordering = ["group", "order"]
+        ordering = ["group_id", "order"]
         constraints = [
             models.CheckConstraint(condition=models.Q(max_points__gt=0), name="criterion_max_positive"),
         ]
@@ -110,7 +110,7 @@ class AdjustmentLine(models.Model):
     class Meta:
         verbose_name = _("bonus or penalty line")
         verbose_name_plural = _("bonus and penalty lines")
-        ordering = ["table", "kind", "order"]
+        ordering = ["table_id", "kind", "order"]
 
     def __str__(self):
         return f"{self.code} ({self.points})"
@@ -128,7 +128,7 @@ class Band(models.Model):
     class Meta:
         verbose_name = _("band")
         verbose_name_plural = _("bands")
-        ordering = ["table", "order"]
+        ordering = ["table_id", "order"]
 
     def __str__(self):
         return self.name
@@ -212,7 +212,7 @@ class SelfAssessment(models.Model):
     class Meta:
         verbose_name = _("self-assessment")
         verbose_name_plural = _("self-assessments")
-        ordering = ["review", "unit_name"]
+        ordering = ["review_id", "unit_name"]
         constraints = [models.UniqueConstraint(fields=["review", "unit"], name="one_assessment_per_unit")]
 
     def __str__(self):
@@ -281,7 +281,7 @@ class Evidence(models.Model):
     class Meta:
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
-        ordering = ["assessment", "uploaded_at", "id"]
+        ordering = ["assessment_id", "uploaded_at", "id"]
 
     def __str__(self):
         return self.original_name
@@ -396,7 +396,7 @@ class Ballot(models.Model):
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
-        ordering = ["term", "round"]
+        ordering = ["term_id", "round"]
         constraints = [
             models.UniqueConstraint(fields=["term", "round"], name="one_ballot_per_round"),
             models.UniqueConstraint(
@@ -418,7 +418,7 @@ class BallotSeat(models.Model):
     class Meta:
         verbose_name = _("award form on a ballot")
         verbose_name_plural = _("award forms on a ballot")
-        ordering = ["ballot", "award_form__order", "award_form_id"]
+        ordering = ["ballot_id", "award_form__order", "award_form_id"]
         constraints = [models.UniqueConstraint(fields=["ballot", "award_form"], name="one_seat_row_per_form")]
 
     def __str__(self):
@@ -435,7 +435,7 @@ class Candidate(models.Model):
     class Meta:
         verbose_name = _("candidate")
         verbose_name_plural = _("candidates")
-        ordering = ["seat", "unit_name"]
+        ordering = ["seat_id", "unit_name"]
         constraints = [models.UniqueConstraint(fields=["seat", "unit"], name="one_candidacy_per_form")]
 
     def __str__(self):
@@ -453,7 +453,7 @@ class Voter(models.Model):
     class Meta:
         verbose_name = _("voter")
         verbose_name_plural = _("voters")
-        ordering = ["ballot", "unit_name"]
+        ordering = ["ballot_id", "unit_name"]
         constraints = [models.UniqueConstraint(fields=["ballot", "unit"], name="one_vote_per_unit")]
 
     def __str__(self):
@@ -575,7 +575,7 @@ class Proposal(models.Model):
     class Meta:
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
-        ordering = ["dossier", "award_form__order", "-votes", "unit_name"]
+        ordering = ["dossier_id", "award_form__order", "-votes", "unit_name"]
         constraints = [models.UniqueConstraint(fields=["dossier", "award_form", "unit"], name="one_proposal_per_unit")]
 
     def __str__(self):

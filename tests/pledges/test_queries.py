@@ -43,12 +43,12 @@ def build(db):
 
 
 # The signing page, as a head who has not signed yet:
-#  1. the session  2. the user with unit and province  3. the pledge with term, bloc, province
-#  4. the required signers  5. the signatures with who recorded or disputed them
-#  6. the term (access)  7. the term's member unit ids (access)  8. the unit's name versions (capacity
-#  title); the first look at a content hash also reads  9. the items, to render the frozen text once.
-SIGN_PAGE_QUERIES = 9
-SIGN_PAGE_CACHED_QUERIES = 8
+#  1. the session  2. the user with unit and province  3. the pledge with term, bloc, province and
+#  whether the user's unit is a member (access)  4. the required signers  5. the signatures with who
+#  recorded or disputed them  6. the unit's name versions (capacity title); the first look at a
+#  content hash also reads  7. the items, to render the frozen text once.
+SIGN_PAGE_QUERIES = 7
+SIGN_PAGE_CACHED_QUERIES = 6
 
 
 @pytest.mark.parametrize("members", [3, 15])
@@ -66,10 +66,10 @@ def test_signing_page_query_count(client, build, django_assert_num_queries, memb
 
 
 # The progress page (the pledge with its signers), as the board:
-#  1. the session  2. the user  3. the pledge with term, bloc, province  4. the items
-#  5. the required signers with units  6. the signatures with signers  7. the term (access)
-#  8. all provinces (the board's scope)  9. the events with their actors  10. the revisions (ký số)
-PROGRESS_PAGE_QUERIES = 10
+#  1. the session  2. the user  3. the pledge with term, bloc, province (access)  4. the items
+#  5. the required signers with units  6. the signatures with signers  7. all provinces (the board's
+#  scope)  8. the events with their actors  9. the revisions (ký số)
+PROGRESS_PAGE_QUERIES = 9
 
 
 @pytest.mark.parametrize("members", [3, 15])
@@ -84,11 +84,11 @@ def test_progress_page_query_count(client, build, django_assert_num_queries, mem
 
 
 # The conference screen's data endpoint, polled every few seconds by the projector (no document):
-#  1. the session  2. the user with unit and province  3. the pledge with term and bloc, and its
-#  version (the id of its latest event)  4. the term (access)  5. the term's member unit ids (access);
-#  the first look at a version also reads  6. the required signers  7. the signatures' units and times.
-CONFERENCE_DATA_QUERIES = 7
-CONFERENCE_DATA_CACHED_QUERIES = 5
+#  1. the session  2. the user with unit and province  3. the pledge with term, bloc and province, its
+#  version (the id of its latest event) and whether the user's unit is a member (access); the first
+#  look at a version also reads  4. the required signers  5. the signatures' units and times.
+CONFERENCE_DATA_QUERIES = 5
+CONFERENCE_DATA_CACHED_QUERIES = 3
 
 
 @pytest.mark.parametrize("members", [3, 15])

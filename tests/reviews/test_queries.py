@@ -70,9 +70,10 @@ def build(db):
 
 
 # The review page of the year, as the chair's officer:
-#  1. the session  2. the user  3. the term with bloc, review and table (access)  4. the term's member units (access)
-#  5. the self-assessments with their counts of scores  6. the count of criteria  7. the events with their actors
-HOME_QUERIES = 7
+#  1. the session  2. the user  3. the term with bloc, review and table, and whether the user's unit is a
+#  member (access)  4. the self-assessments with their counts of scores  5. the count of criteria
+#  6. the events with their actors
+HOME_QUERIES = 6
 
 
 @pytest.mark.parametrize("members, criteria", SIZES)
@@ -85,11 +86,11 @@ def test_review_home_query_count(client, build, django_assert_num_queries, membe
 
 
 # A unit's self-assessment at the bloc's review, as the chair's officer (the adjustment form):
-#  1. the session  2. the user  3. the assessment with its review and term  4. the term with bloc, review and table
-#  5. the term's member units  6. the table  7. its groups  8. their criteria  9. its lines  10. its bands
-#  11. the unit's scores with criteria  12. its claims  13. its evidence with criteria
-#  14–16. the results (the table is reused): the submitted assessments, their scores, their claims  17. the submitter
-ASSESSMENT_QUERIES = 17
+#  1. the session  2. the user  3. the assessment with its review and term  4. the term with bloc, review and
+#  table, and whether the user's unit is a member  5. the table  6. its groups  7. their criteria  8. its lines
+#  9. its bands  10. the unit's scores with criteria  11. its claims  12. its evidence with criteria
+#  13–15. the results (the table is reused): the submitted assessments, their scores, their claims  16. the submitter
+ASSESSMENT_QUERIES = 16
 
 
 @pytest.mark.parametrize("members, criteria", SIZES)
@@ -104,10 +105,10 @@ def test_assessment_page_query_count(client, build, django_assert_num_queries, m
 
 
 # The ranking, as the chair's officer:
-#  1. the session  2. the user  3. the term with bloc, review and table  4. the term's member units
-#  5. the table  6. groups  7. criteria  8. lines  9. bands  10. the submitted assessments  11. their scores
-#  12. their claims  13. the units not submitted
-RANKING_QUERIES = 13
+#  1. the session  2. the user  3. the term with bloc, review and table, and whether the user's unit is a member
+#  4. the table  5. groups  6. criteria  7. lines  8. bands  9. the submitted assessments  10. their scores
+#  11. their claims  12. the units not submitted
+RANKING_QUERIES = 12
 
 
 @pytest.mark.parametrize("members, criteria", SIZES)
