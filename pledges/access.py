@@ -30,11 +30,18 @@ def get_pledge_for_user(user, pk: int, *, for_edit: bool = False, queryset=None)
     return pledge
 
 
-def get_pledge_for_signing(user, pk: int, *, queryset=None) -> tuple[Pledge, RequiredSigner | None]:
-    """Return the pledge and the user's required-signer row; 403 if the user may see but not sign."""
+def get_pledge_for_head(user, pk: int, *, queryset=None) -> Pledge:
+    """Return the pledge if *user* is the head (with signing right) of a member unit; 403 if the user
+    may see it but not sign, 404 if not even see it."""
     pledge = get_pledge_for_user(user, pk, queryset=queryset)
     if not pledge.roles.head:
         raise PermissionDenied(_("Only the head of a member unit, with signing right, signs the pledge."))
+    return pledge
+
+
+def get_pledge_for_signing(user, pk: int, *, queryset=None) -> tuple[Pledge, RequiredSigner | None]:
+    """Return the pledge and the user's required-signer row; 403 if the user may see but not sign."""
+    pledge = get_pledge_for_head(user, pk, queryset=queryset)
     signer = next((s for s in pledge.required_signers.all() if s.unit_id == user.unit_id), None)
     return pledge, signer
 

@@ -34,11 +34,10 @@ from pledges.views._common import _client, _document_context, frozen_text, typed
 def pledge_sign(request, pk):
     """The signing page: the frozen document as text, the capacity, the name check and the signature."""
     posted = request.method == "POST"
-    # A signing post needs the pledge and its signers only; the whole document is loaded to show the page.
-    queryset = Pledge.objects.select_related("term__bloc").prefetch_related("required_signers")
-    pledge, signer = access.get_pledge_for_signing(
-        request.user, pk, queryset=queryset if posted else Pledge.objects.for_signing()
-    )
+    if posted:  # the pledge alone: the service reads the signers under its lock; a refusal reloads the page's
+        pledge, signer = access.get_pledge_for_head(request.user, pk), None
+    else:
+        pledge, signer = access.get_pledge_for_signing(request.user, pk, queryset=Pledge.objects.for_signing())
     if pledge.is_digital:
         return redirect("pledges:digital", pk=pledge.pk)
     initial = {"content_hash": pledge.content_hash, "form_token": secrets.token_urlsafe(24)}
@@ -64,9 +63,7 @@ def pledge_sign(request, pk):
                 messages.success(request, _("Your signature has been recorded."))
             return redirect("pledges:signature", pk=signature.pk)
     if posted:  # shown again with its errors: now the whole document, as it is after the refusal
-        roles = pledge.roles
-        pledge = Pledge.objects.for_signing().get(pk=pledge.pk)
-        pledge.roles = roles
+        pledge, signer = access.get_pledge_for_signing(request.user, pk, queryset=Pledge.objects.for_signing())
     existing = next((s for s in pledge.signatures.all() if s.unit_id == request.user.unit_id and s.counts), None)
     disputed = [s for s in pledge.signatures.all() if s.unit_id == request.user.unit_id and not s.counts]
     unit = request.user.unit
