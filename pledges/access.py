@@ -42,8 +42,12 @@ def get_pledge_for_head(user, pk: int, *, queryset=None) -> Pledge:
 def get_pledge_for_signing(user, pk: int, *, queryset=None) -> tuple[Pledge, RequiredSigner | None]:
     """Return the pledge and the user's required-signer row; 403 if the user may see but not sign."""
     pledge = get_pledge_for_head(user, pk, queryset=queryset)
-    signer = next((s for s in pledge.required_signers.all() if s.unit_id == user.unit_id), None)
-    return pledge, signer
+    return pledge, _signer_row(pledge, user)
+
+
+def _signer_row(pledge: Pledge, user) -> RequiredSigner | None:
+    """Return the required-signer row of *user*'s unit (one query, one row), if any."""
+    return pledge.required_signers.filter(unit_id=user.unit_id).order_by().first()
 
 
 def get_signature_for_user(user, pk: int) -> Signature:
@@ -90,7 +94,7 @@ def get_pledge_for_digital_signing(user, pk: int, *, queryset=None) -> tuple[Ple
     pledge = get_pledge_for_user(user, pk, queryset=queryset)
     if not (user.is_active and user.unit_id and (user.can_sign or user.is_clerk)):
         raise PermissionDenied(_("Only the head of a member unit (with signing right) or its clerk signs the pledge."))
-    signer = next((s for s in pledge.required_signers.all() if s.unit_id == user.unit_id), None)
+    signer = _signer_row(pledge, user)
     if signer is None:
         raise PermissionDenied(_("Your unit is not among the signers of this pledge."))
     return pledge, signer

@@ -23,14 +23,6 @@ class PledgeQuerySet(models.QuerySet):
             models.Prefetch("revisions", queryset=Revision.objects.order_by("number")),
         )
 
-    def for_signing(self):
-        """What the signing page shows besides the frozen text (cached per content hash; its items are
-        read only when the text is rendered): the signers and the signatures, in a fixed number of queries."""
-        return self.select_related("term__bloc__province").prefetch_related(
-            "required_signers",
-            models.Prefetch("signatures", queryset=Signature.objects.select_related("recorded_by", "disputed_by")),
-        )
-
 
 class Pledge(models.Model):
     class Status(models.TextChoices):

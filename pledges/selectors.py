@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from core import pdf as pdf_engine
 from core.text import fold
@@ -130,6 +130,19 @@ def pdf_verdict(data: bytes) -> dict:
         and all(s["intact"] for s in signatures)
         and (last["whole_file"] or last["changes_after"] == "lta_updates"),
     }
+
+
+def unit_signatures(pledge: Pledge, unit_id: int | None) -> list[Signature]:
+    """Return the signatures of *unit_id* on *pledge*, the one that counts and any disputed (1 query).
+
+    Each carries ``recorded_by_name`` and ``disputed_by_name`` (who entered a paper signature, who
+    disputed it), read in the same query.
+    """
+    return list(
+        Signature.objects.filter(pledge=pledge, unit_id=unit_id)
+        .annotate(recorded_by_name=F("recorded_by__full_name"), disputed_by_name=F("disputed_by__full_name"))
+        .order_by("signed_at", "id")
+    )
 
 
 def waiting_signers(pledge: Pledge) -> QuerySet[RequiredSigner]:

@@ -42,17 +42,18 @@ def _document_context(pledge: Pledge) -> dict:
 FROZEN_TEXT_SECONDS = 24 * 3600
 
 
-def frozen_text(pledge: Pledge) -> str:
+def frozen_text(pledge: Pledge, required_signers: list | None = None) -> str:
     """Return the frozen pledge as HTML text, from the template the PDF prints (cached per content hash).
 
     The signature blocks show each required unit and its head's title over an empty field, as frozen:
-    who has signed since is shown beside it, not in the cached text.
+    who has signed since is shown beside it, not in the cached text. *required_signers*: the pledge's
+    rows if the caller read them already (else they are read when the text is rendered).
     """
     key = f"pledge-text:{pledge.content_hash}:{translation.get_language()}"
     html = cache.get(key)
     if html is None:
         signers = []
-        for signer in pledge.required_signers.all():
+        for signer in required_signers if required_signers is not None else pledge.required_signers.all():
             frozen = copy.copy(signer)
             frozen.excused_at = None  # excusing a unit later does not change the frozen text
             signers.append(frozen)

@@ -26,7 +26,7 @@ from pledges.forms import (
     SignForm,
 )
 from pledges.models import Pledge, PledgeEvent, Signature
-from pledges.selectors import waiting_signers
+from pledges.selectors import unit_signatures, waiting_signers
 from pledges.views._common import _client, _document_context, frozen_text, typed_preview
 
 
@@ -34,10 +34,8 @@ from pledges.views._common import _client, _document_context, frozen_text, typed
 def pledge_sign(request, pk):
     """The signing page: the frozen document as text, the capacity, the name check and the signature."""
     posted = request.method == "POST"
-    if posted:  # the pledge alone: the service reads the signers under its lock; a refusal reloads the page's
-        pledge, signer = access.get_pledge_for_head(request.user, pk), None
-    else:
-        pledge, signer = access.get_pledge_for_signing(request.user, pk, queryset=Pledge.objects.for_signing())
+    # The pledge alone (a post's service reads the signers under its lock); the page reads the rest below.
+    pledge = access.get_pledge_for_head(request.user, pk)
     if pledge.is_digital:
         return redirect("pledges:digital", pk=pledge.pk)
     initial = {"content_hash": pledge.content_hash, "form_token": secrets.token_urlsafe(24)}
@@ -62,16 +60,19 @@ def pledge_sign(request, pk):
             if created:
                 messages.success(request, _("Your signature has been recorded."))
             return redirect("pledges:signature", pk=signature.pk)
-    if posted:  # shown again with its errors: now the whole document, as it is after the refusal
-        pledge, signer = access.get_pledge_for_signing(request.user, pk, queryset=Pledge.objects.for_signing())
-    existing = next((s for s in pledge.signatures.all() if s.unit_id == request.user.unit_id and s.counts), None)
-    disputed = [s for s in pledge.signatures.all() if s.unit_id == request.user.unit_id and not s.counts]
+    if posted:  # shown again with its errors, as the pledge is after the refusal
+        pledge = access.get_pledge_for_head(request.user, pk)
+    signers = list(pledge.required_signers.all())  # the user's row, and the frozen text's grid on a first look
+    signer = next((s for s in signers if s.unit_id == request.user.unit_id), None)
+    own = unit_signatures(pledge, request.user.unit_id)
+    existing = next((s for s in own if s.counts), None)
+    disputed = [s for s in own if not s.counts]
     unit = request.user.unit
     capacity = request.user.capacity_lines(unit.head_title_on(timezone.localdate()) if unit else "")
     can_sign_now = pledge.status == Pledge.Status.OPEN and signer is not None and existing is None
     context = {
         "pledge": pledge,
-        "document_text": frozen_text(pledge),
+        "document_text": frozen_text(pledge, signers),
         "form": form,
         "signer": signer,
         "existing": existing,

@@ -44,9 +44,9 @@ def build(db):
 
 # The signing page, as a head who has not signed yet:
 #  1. the session  2. the user with unit and province  3. the pledge with term, bloc, province and
-#  whether the user's unit is a member (access)  4. the required signers  5. the signatures with who
-#  recorded or disputed them  6. the unit's name versions (capacity title); the first look at a
-#  content hash also reads  7. the items, to render the frozen text once.
+#  whether the user's unit is a member (access)  4. the required signers  5. the unit's own signatures
+#  with the names of who recorded or disputed them  6. the unit's name versions (capacity title); the
+#  first look at a content hash also reads  7. the items, to render the frozen text once.
 SIGN_PAGE_QUERIES = 7
 SIGN_PAGE_CACHED_QUERIES = 6
 
