@@ -44,7 +44,7 @@ def _board_scope(user) -> tuple[frozenset[int], frozenset[int]]:
         predecessors: dict[int, list[int]] = {}
         own_merged = False
         today = timezone.localdate()
-        for pk, successor_id, merged_on in Province.objects.values_list("pk", "successor_id", "merged_on"):
+        for pk, successor_id, merged_on in Province.objects.order_by().values_list("pk", "successor_id", "merged_on"):
             predecessors.setdefault(successor_id, []).append(pk)
             if pk == user.province_id:
                 own_merged = _merged_away(successor_id, merged_on, today)
@@ -270,21 +270,31 @@ def with_membership(queryset: QuerySet, user, term_id: str = "pk") -> QuerySet:
     return queryset.annotate(user_unit_member=Exists(members))
 
 
-def get_term_for_user(user, bloc_pk: int, year: int, *, for_edit: bool = False, queryset=None) -> Term:
+def get_term_for_user(
+    user, bloc_pk: int, year: int, *, for_edit: bool = False, queryset=None, members_prefetched: bool = False
+) -> Term:
     """Return the bloc's term of *year* if *user* may see it, with ``term.roles`` set.
 
     404 when the bloc is not visible or has no such year; 403 when *for_edit*
     and the user is neither the board (of a living province) nor the chair's
     officer (of a bloc that still exists). A caller's *queryset* must select
-    ``bloc__province``: the roles read it.
+    ``bloc__province``: the roles read it. *members_prefetched*: the caller's queryset prefetches
+    ``memberships`` (the year page's does), so membership is read from them, not asked again.
     """
     queryset = queryset if queryset is not None else Term.objects.select_related("bloc__province")
+    if not members_prefetched:
+        queryset = with_membership(queryset, user)
     try:
-        term = with_membership(queryset, user).get(bloc_id=bloc_pk, year=year)
+        term = queryset.get(bloc_id=bloc_pk, year=year)
     except Term.DoesNotExist:
         get_bloc_for_user(user, bloc_pk)  # an outsider learns nothing about the bloc
         raise Http404(_("This bloc has no emulation year %(year)s.") % {"year": year}) from None
-    return authorize_term(user, term, term.user_unit_member, for_edit=for_edit)
+    if members_prefetched:
+        unit_id = user.unit_id if user.is_authenticated else None
+        member = unit_id is not None and any(m.unit_id == unit_id for m in term.memberships.all())
+    else:
+        member = term.user_unit_member
+    return authorize_term(user, term, member, for_edit=for_edit)
 
 
 def authorize_term(user, term: Term, member: bool, *, for_edit: bool = False) -> Term:

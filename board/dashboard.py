@@ -84,6 +84,8 @@ def terms_of_year(province_ids, year: int, *, with_members: bool = False) -> Que
             signed_count=Count("signatures", filter=Q(signatures__disputed_at__isnull=True), distinct=True),
         )
         .order_by("-created_at")
+        # A row shows the state, the counts and the dates: not the pledge's text (several KB a pledge).
+        .only("term_id", "status", "created_at", "completed_at", "signing_deadline")
     )
     terms = (
         Term.objects.filter(year=year, bloc__province_id__in=province_ids)

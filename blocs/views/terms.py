@@ -55,7 +55,9 @@ def term_create(request, pk):
 @login_required
 def term_detail(request, pk, year):
     """A bloc's year: members, chair, vice-chair, history, previous/next year."""
-    term = access.get_term_for_user(request.user, pk, year, queryset=Term.objects.for_year_page())
+    term = access.get_term_for_user(
+        request.user, pk, year, queryset=Term.objects.for_year_page(), members_prefetched=True
+    )
     as_of = term.as_of(timezone.localdate())
     members = []
     for membership in term.memberships.all():
@@ -71,7 +73,7 @@ def term_detail(request, pk, year):
             }
         )
     by_unit = {m["membership"].unit_id: m["name"] for m in members}
-    years = list(Term.objects.filter(bloc_id=term.bloc_id).values_list("year", flat=True))
+    years = list(Term.objects.filter(bloc_id=term.bloc_id).order_by().values_list("year", flat=True))
     events = list(Event.objects.filter(term=term).select_related("actor").order_by("-created_at", "-id")[:50])
     pledges = list(term.pledges.order_by("-created_at"))
     return render(
