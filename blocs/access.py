@@ -258,6 +258,26 @@ def get_bloc_for_user(user, pk: int, *, for_edit: bool = False, queryset=None) -
     return bloc
 
 
+# The columns the roles are decided on (``term_roles``, ``bloc_in_force``), from the term: for a view
+# that reads nothing else of the term, its bloc and province (``only(*access_columns("term__"))``).
+ROLE_COLUMNS = (
+    "bloc_id",
+    "year",
+    "chair_id",
+    "vice_chair_id",
+    "vice_chair_acting",
+    "bloc__province_id",
+    "bloc__active",
+    "bloc__province__successor_id",
+    "bloc__province__merged_on",
+)
+
+
+def access_columns(prefix: str = "") -> list[str]:
+    """Return the columns ``authorize_term`` reads, each behind *prefix* (the path to the term)."""
+    return [prefix + column for column in ROLE_COLUMNS]
+
+
 def with_membership(queryset: QuerySet, user, term_id: str = "pk") -> QuerySet:
     """Annotate *queryset* with ``user_unit_member``: whether *user*'s unit is a member of the row's term.
 

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from blocs.access import access_columns
 from core import images
 from core import pdf as pdf_engine
 from core.errors import run_service
@@ -270,7 +271,10 @@ def conference_data(request, pk):
     nothing else does.
     """
     latest_event = PledgeEvent.objects.filter(pledge=OuterRef("pk")).order_by("-pk").values("pk")[:1]
-    queryset = Pledge.objects.select_related("term__bloc").annotate(version=Subquery(latest_event))
+    # Only the columns the access check and the state need: not the pledge's text.
+    queryset = Pledge.objects.only("term_id", "status", *access_columns("term__")).annotate(
+        version=Subquery(latest_event)
+    )
     pledge = access.get_pledge_for_user(request.user, pk, queryset=queryset)
     key = f"conference:{pledge.pk}:{pledge.version}:{translation.get_language()}"
     data = cache.get(key)
