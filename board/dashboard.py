@@ -14,11 +14,11 @@ from itertools import pairwise
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from blocs.models import Membership, Province, Term
+from blocs.models import Bloc, Membership, Province, Term
 from board.forms import NONE
 from core.text import fold
 from pledges.models import Pledge, Signature
@@ -41,15 +41,18 @@ class BlocRow:
     members_left: int
     pledge: Pledge | None
     pledge_state: str
+    pledge_label: str
     signed: int
     required: int
     completed_on: datetime.date | None
     overdue: bool
     review: Review | None
     review_state: str
+    review_label: str
     assessments_submitted: int
     assessments_total: int
     dossier: Dossier | None
+    dossier_label: str
     proposals: int
     passed: int
     cut: int
@@ -138,12 +141,9 @@ def _proposal_counts(province_ids, year: int) -> list[dict]:
     )
 
 
-def _dossier_url(dossier: Dossier, review_url: str) -> str:
-    # The dossier page belongs to the reviews app; fall back to the review while it has no such page.
-    try:
-        return reverse("reviews:dossier", args=[dossier.pk])
-    except NoReverseMatch:
-        return review_url
+def _labels(choices) -> dict[str, str]:
+    """Return value → label in the active language: each label translated once a page, not once a row."""
+    return {value: str(label) for value, label in choices}
 
 
 def build_rows(
@@ -160,6 +160,8 @@ def build_rows(
     proposals_by_term: dict[int, Counter] = defaultdict(Counter)
     for count in proposal_counts:
         proposals_by_term[count["dossier__term_id"]][count["status"]] += count["n"]
+    kinds, pledge_states = _labels(Bloc.Kind.choices), _labels(Pledge.Status.choices)
+    review_states, dossier_states = _labels(Review.Status.choices), _labels(Dossier.Status.choices)
     rows = []
     for term in terms:
         bloc = term.bloc
@@ -189,12 +191,13 @@ def build_rows(
                 term=term,
                 name=name,
                 kind=bloc.kind,
-                kind_label=bloc.get_kind_display(),
+                kind_label=kinds.get(bloc.kind, bloc.kind),
                 province_name=bloc.province.name,
                 member_count=current,
                 members_left=former,
                 pledge=pledge,
                 pledge_state=pledge.status if pledge else NONE,
+                pledge_label=pledge_states.get(pledge.status, pledge.status) if pledge else "",
                 signed=pledge.signed_count if pledge else 0,
                 required=pledge.required_count if pledge else 0,
                 completed_on=timezone.localdate(pledge.completed_at) if pledge and pledge.completed_at else None,
@@ -206,15 +209,17 @@ def build_rows(
                 ),
                 review=review,
                 review_state=review.status if review else NONE,
+                review_label=review_states.get(review.status, review.status) if review else "",
                 assessments_submitted=submitted,
                 assessments_total=total,
                 dossier=dossier,
+                dossier_label=dossier_states.get(dossier.status, dossier.status) if dossier else "",
                 proposals=sum(proposals.values()),
                 passed=proposals[Proposal.Status.PASSED],
                 cut=proposals[Proposal.Status.CUT],
                 term_url=term_url,
                 review_url=review_url,
-                dossier_url=_dossier_url(dossier, review_url) if dossier else "",
+                dossier_url=reverse("reviews:dossier", args=[dossier.pk]) if dossier else "",
                 bloc_text="\n".join(fold(text) for text in (name, bloc.name, bloc.code)),
                 members=members,
             )
