@@ -79,6 +79,25 @@ def test_page_shows_states_and_links_in_english(client, season):
     assert reverse("reviews:dossier", kwargs={"pk": season.dossier.pk}) in page
 
 
+def test_states_and_cell_labels_are_in_the_page_language(client, season):
+    client.force_login(season.cast.board)
+    page = client.get(url()).content.decode()
+    # Each row's states and kind from the page's label tables, not the stored values.
+    assert 'pledge-status-open">Đang ký kết</span>' in page
+    assert 'pledge-status-completed">Đã hoàn thành ký kết</span>' in page
+    assert 'review-status-self">Tự chấm điểm</span>' in page and 'review-status-closed">Đã kết thúc</span>' in page
+    assert 'data-label="Loại">Cụm thi đua</td>' in page
+    assert re.search(r'data-label="Hồ sơ và đề nghị khen thưởng">\s*Đã gửi Ban Thi đua - Khen thưởng tỉnh\s*<br>', page)
+    # The column names head the table and label every row's cells on a narrow screen (3 rows).
+    assert page.count('data-label="Hồ sơ và đề nghị khen thưởng"') == 3
+    assert '<th scope="col">Tổng kết, bình xét cuối năm</th>' in page
+    client.cookies["django_language"] = "en"
+    page = client.get(url()).content.decode()
+    assert 'pledge-status-open">Being signed</span>' in page and 'review-status-closed">Closed</span>' in page
+    assert re.search(r'data-label="Dossier and proposals">\s*Submitted to the board\s*<br>', page)
+    assert page.count('data-label="Dossier and proposals"') == 3
+
+
 def test_page_is_vietnamese_by_default(client, season):
     client.force_login(season.cast.board)
     response = client.get(url())
